@@ -1,0 +1,13 @@
+"""The typer application object every command module registers on."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="patchtool",
+    help="Kernel-style patch series: import, check, diffstat, cover, lint, rebase, export.",
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+)

@@ -1,0 +1,281 @@
+"""The only module that talks to git: refs, blobs, trees, commits, scratch objects.
+
+Every call runs with a scrubbed environment (no inherited ``GIT_DIR``,
+``GIT_INDEX_FILE``, ... from a hook or a wrapper) and asks git for machine
+formats (``-z``, ``--format``, ``cat-file --batch``).  Objects patchtool
+creates while answering a question go to a scratch object directory that
+borrows the repository's objects, so the repository gains nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from patchtool.errors import BadInput
+
+# Variables that would point our git calls at another repository, index or
+# object store than the one we mean.  pre-commit scrubs the same set.
+_SCRUBBED = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_PREFIX",
+    "GIT_QUARANTINE_PATH",
+)
+
+# Config that keeps git's answers stable whatever the user's config says:
+# pagers and colour would corrupt machine output, and objects we write are
+# never signed.
+_STABLE_CONFIG = (
+    "-c", "core.quotePath=false",
+    "-c", "color.ui=false",
+    "-c", "commit.gpgSign=false",
+    "-c", "log.showSignature=false",
+    "-c", "core.pager=cat",
+)
+
+ZERO_OID = "0" * 40
+
+
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["LC_ALL"] = "C"
+    env.pop("GIT_PAGER", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+class GitError(Exception):
+    """git failed where it should not have: a bug or a broken repository, not bad input."""
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    tree: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: str  # RFC 2822, as format-patch writes it
+    message: str  # full raw message
+
+
+class GitRepo:
+    """A repository on disk, addressed through its git directory."""
+
+    def __init__(self, git_dir: Path, work_tree: Path | None):
+        self.git_dir = git_dir
+        self.work_tree = work_tree
+        self._env_extra: dict[str, str] = {}
+
+    # -- opening ---------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path = ".") -> GitRepo:
+        import git  # GitPython: discovery, bare repos, worktrees, gitfiles
+
+        p = Path(path)
+        if not p.exists():
+            raise BadInput(f"repository path does not exist: {p}")
+        try:
+            repo = git.Repo(p, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise BadInput(f"not a git repository: {p}") from None
+        work = Path(repo.working_tree_dir) if repo.working_tree_dir else None
+        return cls(Path(repo.git_dir), work)
+
+    # -- running git ---------------------------------------------------------
+
+    def _argv(self, args: Iterable[str]) -> list[str]:
+        argv = ["git", *_STABLE_CONFIG, f"--git-dir={self.git_dir}"]
+        if self.work_tree is not None:
+            argv.append(f"--work-tree={self.work_tree}")
+        return [*argv, *args]
+
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        check: bool = True,
+    ) -> bytes:
+        merged = {**self._env_extra, **(env or {})}
+        proc = subprocess.run(
+            self._argv(args),
+            input=input,
+            capture_output=True,
+            env=clean_env(merged),
+            cwd=self.work_tree or self.git_dir,
+        )
+        if check and proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git {' '.join(args[:3])} failed ({proc.returncode}): {err}")
+        return proc.stdout
+
+    def run_status(
+        self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run git where a non-zero exit is an answer (apply --check, merge-file)."""
+        merged = {**self._env_extra, **(env or {})}
+        return subprocess.run(
+            self._argv(args),
+            input=input,
+            capture_output=True,
+            env=clean_env(merged),
+            cwd=self.work_tree or self.git_dir,
+        )
+
+    def text(self, *args: str, env: Mapping[str, str] | None = None) -> str:
+        return self.run(*args, env=env).decode("utf-8", "surrogateescape")
+
+    # -- refs and commits --------------------------------------------------------
+
+    def resolve(self, ref: str, *, kind: str = "commit") -> str:
+        """The object id ``ref`` names, peeled to ``kind``; BadInput if none."""
+        if not ref or ref.startswith("-"):
+            raise BadInput(f"not a valid ref: {ref!r}")
+        proc = self.run_status("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{{kind}}}")
+        if proc.returncode != 0:
+            raise BadInput(f"unknown revision: {ref}")
+        return proc.stdout.decode().strip()
+
+    def try_resolve(self, ref: str, *, kind: str = "commit") -> str | None:
+        try:
+            return self.resolve(ref, kind=kind)
+        except BadInput:
+            return None
+
+    def has_object(self, oid: str) -> bool:
+        return self.run_status("cat-file", "-e", oid).returncode == 0
+
+    def refs_matching(self, pattern: str) -> list[str]:
+        """Tags and branches whose short name matches a shell glob, sorted by version."""
+        out = self.text(
+            "for-each-ref", "--sort=version:refname", "--format=%(refname:short)",
+            f"refs/tags/{pattern}", f"refs/heads/{pattern}",
+        )
+        return [line for line in out.splitlines() if line]
+
+    def rev_list(self, *args: str) -> list[str]:
+        return self.text("rev-list", *args).split()
+
+    def commit_info(self, shas: Iterable[str]) -> list[CommitInfo]:
+        """Commit metadata for many commits in one ``git log --no-walk`` call."""
+        shas = list(shas)
+        if not shas:
+            return []
+        fmt = "%H%x00%T%x00%P%x00%an%x00%ae%x00%aD%x00%B%x00"
+        out = self.run("log", "--no-walk=unsorted", "-z", f"--format={fmt}", "--stdin",
+                       input="\n".join(shas).encode())
+        fields = out.decode("utf-8", "surrogateescape").split("\x00")
+        infos = []
+        for i in range(0, len(fields) - 7, 8):
+            sha, tree, parents, an, ae, ad, msg = fields[i:i + 7]
+            infos.append(CommitInfo(sha.lstrip("\n"), tree, tuple(parents.split()), an, ae, ad, msg))
+        return infos
+
+    # -- objects -----------------------------------------------------------------
+
+    def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
+        """Many objects' contents through one ``cat-file --batch``; missing ones are absent."""
+        wanted = list(dict.fromkeys(oids))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", input="".join(f"{o}\n" for o in wanted).encode())
+        result: dict[str, bytes] = {}
+        pos = 0
+        for oid in wanted:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].decode()
+            pos = end + 1
+            if header.endswith(" missing") or header.endswith(" ambiguous"):
+                continue
+            _, _, size = header.split()
+            n = int(size)
+            result[oid] = out[pos:pos + n]
+            pos += n + 1
+        return result
+
+    def ls_tree(
+        self, tree: str, paths: Iterable[str] = (), *, recursive: bool = True
+    ) -> dict[str, tuple[str, str, str]]:
+        """path -> (mode, type, oid) for ``paths`` (or everything) in ``tree``."""
+        args = ["ls-tree", "-z", "--full-tree"]
+        if recursive:
+            args.append("-r")
+        args.append(tree)
+        paths = list(paths)
+        if paths:
+            args += ["--", *paths]
+        out = self.run(*args).decode("utf-8", "surrogateescape")
+        entries: dict[str, tuple[str, str, str]] = {}
+        for rec in out.split("\x00"):
+            if not rec:
+                continue
+            meta, path = rec.split("\t", 1)
+            mode, typ, oid = meta.split()
+            entries[path] = (mode, typ, oid)
+        return entries
+
+    def write_blobs(self, blobs: Iterable[bytes]) -> list[str]:
+        """Write many blobs with one ``hash-object --stdin-paths`` (into the scratch store inside ``scratch()``)."""
+        blobs = list(blobs)
+        if not blobs:
+            return []
+        with tempfile.TemporaryDirectory(prefix="patchtool-blobs-") as tmp:
+            names = []
+            for i, data in enumerate(blobs):
+                name = os.path.join(tmp, str(i))
+                with open(name, "wb") as fh:
+                    fh.write(data)
+                names.append(name)
+            out = self.run("hash-object", "-w", "--no-filters", "--stdin-paths",
+                           input="".join(f"{n}\n" for n in names).encode())
+        return out.decode().split()
+
+    # -- scratch object store -------------------------------------------------------
+
+    @property
+    def objects_dir(self) -> Path:
+        p = Path(self.text("rev-parse", "--git-path", "objects").strip())
+        return p if p.is_absolute() else (self.work_tree or self.git_dir) / p
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[GitRepo]:
+        """A view of this repository whose new objects land in a temporary directory.
+
+        Reads see every object of the repository (it is an alternate);
+        writes go to the temporary directory, removed on exit.  The user's
+        object store, refs and index are untouched.
+        """
+        tmp = Path(tempfile.mkdtemp(prefix="patchtool-objects-"))
+        try:
+            view = GitRepo(self.git_dir, None)
+            alternates = [str(self.objects_dir)]
+            inherited = self._env_extra.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+            if inherited:
+                alternates.append(inherited)
+            view._env_extra = {
+                **self._env_extra,
+                "GIT_OBJECT_DIRECTORY": str(tmp),
+                "GIT_ALTERNATE_OBJECT_DIRECTORIES": os.pathsep.join(alternates),
+                # An index of our own so no command can touch the user's.
+                "GIT_INDEX_FILE": str(tmp / "index"),
+            }
+            yield view
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)

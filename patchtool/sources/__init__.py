@@ -1,0 +1,97 @@
+"""Sources of a series: a git range, an mbox thread, a folder of patch mails.
+
+Each source only reads; ``load_source`` picks one by the shape of its
+argument, and ``assemble`` turns numbered patch mails into an ordered
+Series, refusing gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from patchtool.errors import BadInput
+from patchtool.model import Cover, Patch, Series
+from patchtool.sources.mail import Mail
+from patchtool.subject import find_footers
+
+
+def assemble(
+    name: str,
+    patches: Sequence[Patch],
+    *,
+    source: str,
+    cover: Mail | None = None,
+    cover_prose: Cover | None = None,
+    first: Mail | None = None,
+) -> Series:
+    """Order numbered patches, check the numbering, read series facts off the subjects."""
+    if not patches:
+        raise BadInput("no patches found", source=source)
+    numbered = [p for p in patches if p.subject.number is not None]
+    if numbered:
+        totals = {p.subject.total for p in numbered}
+        if cover is not None and cover.subject.total is not None:
+            totals.add(cover.subject.total)
+        if len(totals) != 1:
+            raise BadInput(f"patches disagree on the series length: {sorted(t or 0 for t in totals)}",
+                           source=source)
+        total = totals.pop() or 0
+        by_number: dict[int, Patch] = {}
+        for p in numbered:
+            n = p.subject.number or 0
+            if not 1 <= n <= total:
+                raise BadInput(f"patch number {n}/{total} is out of range", source=source)
+            by_number[n] = p
+        missing = [f"{n}/{total}" for n in range(1, total + 1) if n not in by_number]
+        if missing:
+            raise BadInput(f"patch {', '.join(missing)} is missing from the series", source=source)
+        if len(numbered) != len(patches):
+            raise BadInput("numbered and unnumbered patches are mixed", source=source)
+        ordered = tuple(by_number[n] for n in range(1, total + 1))
+    else:
+        ordered = tuple(patches)
+    head = cover.subject if cover is not None else ordered[0].subject
+    versions = {p.subject.version for p in ordered}
+    if len(versions) > 1:
+        raise BadInput(f"patches of different versions mixed: v{', v'.join(map(str, sorted(versions)))}",
+                       source=source)
+    base_commit = None
+    for mail_text in ([cover.body] if cover else []) + [
+        (p.raw or b"").decode("utf-8", "replace") for p in ordered
+    ]:
+        base_commit = base_commit or find_footers(mail_text).base_commit
+    headers = cover or first
+    title = cover.subject.summary if cover else (ordered[0].subject.summary if len(ordered) == 1 else "")
+    return Series(
+        name=name,
+        title=title,
+        patches=ordered,
+        version=versions.pop(),
+        rfc=head.rfc,
+        prefix=head.prefix or "PATCH",
+        base_commit=base_commit,
+        base=base_commit,
+        to=headers.to if headers else (),
+        cc=headers.cc if headers else (),
+        cover=cover_prose or Cover(),
+    )
+
+
+def load_source(source: str, *, name: str, repo_path: str | Path = ".") -> Series:
+    """A Series from a range ``A..B`` in ``repo_path``, an mbox file or a folder."""
+    path = Path(source)
+    if path.is_dir():
+        from patchtool.sources.folder import read_folder
+
+        return read_folder(path, name=name)
+    if path.is_file():
+        from patchtool.sources.mbox import read_mbox
+
+        return read_mbox(path, name=name)
+    if ".." in source and not path.exists():
+        from patchtool.gitrepo import GitRepo
+        from patchtool.sources.range import read_range
+
+        return read_range(GitRepo.open(repo_path), source, name=name)
+    raise BadInput(f"no such file, folder or range: {source}")

@@ -1,0 +1,130 @@
+"""Subjects, trailers and footers: the one home of patch-mail text patterns.
+
+``[RFC PATCH net-next v2 03/12] subsys: summary`` becomes a Subject; the
+closing paragraph of a commit message becomes Trailers; ``base-commit:``
+and ``prerequisite-patch-id:`` footers are found here too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from patchtool.model import Subject, Trailer
+
+_REPLY = re.compile(r"^\s*((re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
+_BRACKETS = re.compile(r"^\s*\[([^\]]*)\]\s*")
+_VERSION = re.compile(r"^[vV](\d+)$")
+_NUMBERING = re.compile(r"^(\d+)/(\d+)$")
+# git's trailer key: a token of letters, digits and dashes, then ':'.
+_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
+# Notes kernel maintainers put between trailers: "[PM: rebased]".
+_BRACKET_NOTE = re.compile(r"^\[.*\]$")
+_FOOTER = re.compile(r"^(base-commit|prerequisite-patch-id): *([0-9a-f]{7,64})\s*$", re.MULTILINE)
+# Lines git itself adds that are never part of a human trailer block.
+_CHERRY = re.compile(r"^\(cherry picked from commit [0-9a-f]+\)$")
+
+# Trailers reviewers give in replies and that belong on the patch.
+REVIEW_TRAILERS = ("Reviewed-by", "Acked-by", "Tested-by", "Reported-by")
+
+
+def parse_subject(text: str) -> Subject:
+    """Split a mail subject into its bracket words and summary.
+
+    Several bracket groups (``[PATCH] [net-next]``) are read as one; words
+    are separated by spaces or commas (``[PATCH v2,3/5]``).
+    """
+    text = " ".join(text.split())
+    is_reply = bool(_REPLY.match(text))
+    text = _REPLY.sub("", text)
+    words: list[str] = []
+    saw_brackets = False
+    while m := _BRACKETS.match(text):
+        saw_brackets = True
+        words.extend(w for w in re.split(r"[\s,]+", m.group(1)) if w)
+        text = text[m.end():]
+    rfc = False
+    version = 1
+    number = total = None
+    prefix: list[str] = []
+    for word in words:
+        if word.upper() == "RFC":
+            rfc = True
+        elif v := _VERSION.match(word):
+            version = int(v.group(1))
+        elif n := _NUMBERING.match(word):
+            number, total = int(n.group(1)), int(n.group(2))
+        else:
+            prefix.append(word)
+    return Subject(
+        summary=text.strip(),
+        prefix=" ".join(prefix) if saw_brackets else "",
+        rfc=rfc,
+        version=version,
+        number=number,
+        total=total,
+        is_reply=is_reply,
+    )
+
+
+def split_trailers(message: str) -> tuple[str, tuple[Trailer, ...]]:
+    """Split a commit message body into (prose, trailers).
+
+    The trailer block is the last paragraph when every line in it is a
+    ``Key: value`` trailer, an indented continuation, or a bracketed
+    maintainer note, and at least one line is a trailer (git's rule for a
+    block made only of trailers).
+    """
+    text = message.strip("\n")
+    if not text:
+        return "", ()
+    head, sep, last = text.rpartition("\n\n")
+    lines = last.split("\n")
+    trailers: list[Trailer] = []
+    for line in lines:
+        if m := _TRAILER.match(line):
+            trailers.append(Trailer(m.group(1), m.group(2).rstrip()))
+        elif line[:1] in (" ", "\t") and trailers and not trailers[-1].is_note:
+            prev = trailers[-1]
+            trailers[-1] = Trailer(prev.key, f"{prev.value}\n{line}")
+        elif _BRACKET_NOTE.match(line.strip()) or _CHERRY.match(line):
+            trailers.append(Trailer("", line))
+        else:
+            return text, ()
+    if not any(not t.is_note for t in trailers):
+        return text, ()
+    return head.strip("\n") if sep else "", tuple(trailers)
+
+
+def find_trailers(text: str, keys: tuple[str, ...] = REVIEW_TRAILERS) -> tuple[Trailer, ...]:
+    """Trailers with ``keys`` anywhere in a reply, outside quoted lines."""
+    wanted = {k.lower(): k for k in keys}
+    found: list[Trailer] = []
+    for line in text.splitlines():
+        if line.startswith(">"):
+            continue
+        m = _TRAILER.match(line.strip())
+        if m and m.group(1).lower() in wanted and "@" in m.group(2):
+            found.append(Trailer(wanted[m.group(1).lower()], m.group(2).strip()))
+    return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Footers:
+    base_commit: str | None
+    prerequisites: tuple[str, ...]
+
+
+def find_footers(text: str) -> Footers:
+    base = None
+    prereq: list[str] = []
+    for m in _FOOTER.finditer(text):
+        if m.group(1) == "base-commit":
+            base = m.group(2)
+        else:
+            prereq.append(m.group(2))
+    return Footers(base, tuple(prereq))
+
+
+def strip_footers(text: str) -> str:
+    return _FOOTER.sub("", text)
