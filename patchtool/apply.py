@@ -1,22 +1,42 @@
 """Patches on a base, in git's object store -> a verdict and a tree per patch.
 
-Call inside ``GitRepo.scratch()``: the trees and blobs written here land in
-the scratch object directory and live as long as it does, so callers
-(diffstat, cover, range-diff) can read them before it goes away.
+This module owns applying a series without a worktree or an index: the
+files a series touches are read in one ``cat-file --batch`` (the blobs, and
+the trees of just the directories on their paths, never the whole tree),
+hunks are applied in memory with git's rules (``hunkapply``), and the new
+blobs and the trees on the changed paths are written at the end with one
+``hash-object`` and one ``mktree --batch``.  Call it inside
+``GitRepo.scratch()``: what it writes lands in the scratch object directory
+and lives as long as it does, so callers (diffstat, cover, range-diff) can
+read the trees before it goes away.
 
-This first version drives ``git apply --cached`` on the scratch index;
-it is the reference the faster in-memory applier must agree with.
+The verdicts are ``git am``'s: a patch that ``git apply`` takes is clean or
+offset; one only ``git am -3`` takes (a three-way merge from the pre-image
+blobs named in its ``index`` lines) is 3way; anything else conflicts, and
+the rest of the series is still checked on top of what applied.
+``apply_series_git`` is the first, ``git apply --cached`` based version,
+kept as the reference the tests and the benchmark compare against.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
+from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
-from patchtool.model import Patch
+from patchtool.hunkapply import (
+    BinaryPatchError,
+    HunkFailure,
+    apply_delta,
+    apply_fragments,
+    parse_binary,
+    parse_fragments,
+)
+from patchtool.model import ChangeKind, FileChange, Patch
 
 
 class Status(enum.Enum):
@@ -28,9 +48,26 @@ class Status(enum.Enum):
 
 @dataclass(frozen=True)
 class Problem:
+    """Why (part of) a patch does not apply; ``expected``/``actual`` for a hunk whose
+    context was not found: its pre-image lines, and the base's lines at the nearest
+    partial match (starting at ``actual_line``)."""
+
     file: str
     hunk: str | None
     message: str
+    expected: tuple[str, ...] = ()
+    actual: tuple[str, ...] = ()
+    actual_line: int | None = None
+
+
+@dataclass(frozen=True)
+class HunkOffset:
+    """A hunk that applied away from the line its header names, as ``git apply -v`` reports it."""
+
+    file: str
+    hunk: str
+    number: int
+    lines: int
 
 
 @dataclass(frozen=True)
@@ -42,6 +79,7 @@ class PatchResult:
     problems: tuple[Problem, ...] = ()
     after_conflict: bool = False  # an earlier patch of the series did not apply
     touches_failed: bool = False  # it touches a file an earlier failed patch touched
+    offsets: tuple[HunkOffset, ...] = ()
 
     @property
     def applies(self) -> bool:
@@ -67,12 +105,506 @@ class ApplyResult:
         return self.patches[-1].tree if self.patches else self.base_tree
 
 
-_OFFSET = re.compile(r"Hunk #\d+ succeeded at \d+ \(offset -?\d+ lines?\)")
-_ERROR = re.compile(r"^error: (?:patch failed: )?(.*)$", re.MULTILINE)
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_TREE_MODE = "40000"
+_ZERO = re.compile(r"^0+$")
+
+Entry = tuple[str, str]  # (mode, oid) as a tree records it
+
+
+def blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
+
+
+def _tree_bytes(entries: dict[bytes, Entry]) -> bytes:
+    # git orders tree entries by name, a directory's name read as if it ended in "/".
+    def key(name: bytes) -> bytes:
+        return name + b"/" if entries[name][0] == _TREE_MODE else name
+
+    return b"".join(
+        entries[n][0].encode() + b" " + n + b"\x00" + bytes.fromhex(entries[n][1]) for n in sorted(entries, key=key)
+    )
+
+
+def _parse_tree(data: bytes) -> dict[bytes, Entry]:
+    entries: dict[bytes, Entry] = {}
+    pos = 0
+    while pos < len(data):
+        sp = data.index(b" ", pos)
+        nul = data.index(b"\x00", sp)
+        entries[data[sp + 1:nul]] = (data[pos:sp].decode(), data[nul + 1:nul + 21].hex())
+        pos = nul + 21
+    return entries
+
+
+def _split(path: str) -> tuple[str, bytes]:
+    d, _, name = path.rpartition("/")
+    return d, name.encode("utf-8", "surrogateescape")
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+class _Trees:
+    """The base tree's directories on the touched paths, edited in memory.
+
+    Only directories someone asks about are read; a changed file marks its
+    directory and the ones above it dirty, and ``flush`` hashes just those.
+    """
+
+    def __init__(self, store: GitRepo, root: str):
+        self.store = store
+        self.root = root
+        self.dirs: dict[str, dict[bytes, Entry]] = {}
+        self.blobs: dict[str, bytes] = {}
+        self.dirty: set[str] = set()
+        self.new_blobs: dict[str, bytes] = {}
+        self.new_trees: dict[str, dict[bytes, Entry]] = {}
+
+    def prefetch(self, paths: set[str]) -> None:
+        """Read every directory on ``paths`` and the blobs at ``paths`` in one ``cat-file``."""
+        dirs = {a for p in paths for a in _ancestors(p)} - self.dirs.keys()
+        names = [self.root] if "" not in self.dirs else []
+        names += [f"{self.root}:{d}" for d in sorted(dirs)] + [f"{self.root}:{p}" for p in sorted(paths)]
+        got = self.store.read_objects(names)
+        if self.root in got:
+            self.dirs[""] = _parse_tree(got[self.root][2])
+        for d in sorted(dirs, key=lambda x: x.count("/")):
+            obj = got.get(f"{self.root}:{d}")
+            if obj is not None and obj[1] == "tree":
+                self.dirs[d] = _parse_tree(obj[2])
+        for p in paths:
+            obj = got.get(f"{self.root}:{p}")
+            if obj is not None and obj[1] == "blob":
+                self.blobs[obj[0]] = obj[2]
+
+    def _dir(self, d: str) -> dict[bytes, Entry]:
+        if d in self.dirs:
+            return self.dirs[d]
+        if d == "":
+            self.dirs[""] = _parse_tree(self.store.read_objects([self.root])[self.root][2])
+            return self.dirs[""]
+        parent, name = _split(d)
+        entry = self._dir(parent).get(name)
+        entries: dict[bytes, Entry] = {}
+        if entry is not None and entry[0] == _TREE_MODE:
+            entries = _parse_tree(self.store.read_objects([entry[1]])[entry[1]][2])
+        self.dirs[d] = entries
+        return entries
+
+    def get(self, path: str) -> Entry | None:
+        d, name = _split(path)
+        for a in _ancestors(path):  # under a file there is nothing
+            pd, pn = _split(a)
+            e = self._dir(pd).get(pn)
+            if e is None or e[0] != _TREE_MODE:
+                return None
+        return self._dir(d).get(name)
+
+    def blob(self, oid: str) -> bytes:
+        if oid not in self.blobs:
+            got = self.store.read_objects([oid])
+            if oid not in got:
+                raise BadInput(f"object {oid} is missing from the repository")
+            self.blobs[oid] = got[oid][2]
+        return self.blobs[oid]
+
+    def find_blob(self, prefix: str) -> bytes | None:
+        """A blob by the (abbreviated) id an ``index`` line names: ours first, then the repository's."""
+        if len(prefix) == 40 and prefix in self.blobs:
+            return self.blobs[prefix]
+        hits = [o for o in self.new_blobs if o.startswith(prefix)]
+        if len(hits) == 1:
+            return self.new_blobs[hits[0]]
+        name = f"{prefix}^{{blob}}"
+        got = self.store.read_objects([name])
+        if name not in got:
+            return None
+        self.blobs[got[name][0]] = got[name][2]
+        return got[name][2]
+
+    def add_blob(self, data: bytes) -> str:
+        oid = blob_id(data)
+        self.blobs.setdefault(oid, data)
+        self.new_blobs.setdefault(oid, data)
+        return oid
+
+    def add_known(self, data: bytes) -> str:
+        """A blob the repository already has (a pre-image): cached for reading, never rewritten."""
+        oid = blob_id(data)
+        self.blobs.setdefault(oid, data)
+        return oid
+
+    def set(self, path: str, entry: Entry | None) -> None:
+        d, name = _split(path)
+        for a in _ancestors(path):
+            pd, pn = _split(a)
+            e = self._dir(pd).get(pn)
+            if e is not None and e[0] != _TREE_MODE:
+                raise _Refused(f"{path}: {a} is a file in the base")
+        entries = self._dir(d)
+        if entry is None:
+            entries.pop(name, None)
+        else:
+            entries[name] = entry
+        self.dirty.update(["", *_ancestors(path)])
+
+    def flush(self) -> str:
+        """The root tree id after the edits so far; new trees are kept for ``write``."""
+        for d in sorted(self.dirty, key=lambda x: (-x.count("/") if x else 1, x)):
+            entries = self.dirs[d]
+            if d == "":
+                continue
+            parent, name = _split(d)
+            if entries:
+                oid = self._hash_tree(entries)
+                self._dir(parent)[name] = (_TREE_MODE, oid)
+            else:
+                self._dir(parent).pop(name, None)  # git has no empty directories
+        if "" in self.dirty or not self.dirs:
+            self.root = self._hash_tree(self._dir("")) if self._dir("") else EMPTY_TREE
+        self.dirty.clear()
+        return self.root
+
+    def _hash_tree(self, entries: dict[bytes, Entry]) -> str:
+        body = _tree_bytes(entries)
+        oid = hashlib.sha1(b"tree %d\x00" % len(body) + body).hexdigest()
+        if oid not in self.new_trees:
+            self.new_trees[oid] = dict(entries)
+        return oid
+
+    def write(self) -> None:
+        """Write the new blobs and trees (into the scratch store) and check git agrees on their ids."""
+        blobs = list(self.new_blobs.items())
+        written = self.store.write_blobs(data for _, data in blobs)
+        if written != [oid for oid, _ in blobs]:
+            raise RuntimeError("git hashed a blob differently from patchtool")
+        # new_trees is in creation order: every subtree was hashed before the trees holding it.
+        trees = [(oid, e) for oid, e in self.new_trees.items() if e]
+        rows = [
+            [(mode, _kind(mode), oid, name) for name, (mode, oid) in entries.items()] for _, entries in trees
+        ]
+        if self.store.write_trees(rows) != [oid for oid, _ in trees]:
+            raise RuntimeError("git mktree wrote a tree different from patchtool's")
+
+
+def _kind(mode: str) -> str:
+    return "tree" if mode == _TREE_MODE else "commit" if mode == "160000" else "blob"
+
+
+class _Refused(Exception):
+    """One file section cannot be applied; the message says why, for a maintainer."""
+
+    def __init__(self, message: str, failures: tuple[HunkFailure, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.failures = failures
+
+
+_HEADER_LINE = re.compile(r"^(old mode|new mode|deleted file mode|new file mode|index) (\S+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class _Section:
+    """What git's header parser keeps of a file section that the model does not say."""
+
+    change: FileChange
+    text: bytes
+    old_mode: str | None
+    new_mode: str | None  # only when the patch says so: else the file keeps its mode
+    old_id: str | None
+    new_id: str | None
+
+
+def _section(fc: FileChange) -> _Section:
+    text = fc.text.encode("utf-8", "surrogateescape")
+    head = fc.text.split("\n@@", 1)[0].split("\nGIT binary patch", 1)[0]
+    fields: dict[str, str] = {}
+    index_mode = None
+    for m in _HEADER_LINE.finditer(head):
+        if m.group(1) == "index":
+            ids, _, mode = head[m.start():].split("\n", 1)[0][len("index "):].partition(" ")
+            fields["index"] = ids
+            index_mode = mode.strip() or None
+        else:
+            fields[m.group(1)] = m.group(2)
+    old_id, _, new_id = fields.get("index", "").partition("..")
+    # git reads the mode on an index line as the old mode only.
+    old_mode = fields.get("old mode") or fields.get("deleted file mode") or index_mode
+    new_mode = fields.get("new mode") or fields.get("new file mode")
+    return _Section(fc, text, old_mode, new_mode, old_id or None, new_id or None)
+
+
+@dataclass
+class _Outcome:
+    changes: dict[str, Entry | None] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    offsets: list[HunkOffset] = field(default_factory=list)
+
+
+class _Applier:
+    def __init__(self, trees: _Trees):
+        self.trees = trees
+
+    # -- the plain apply (git apply) ---------------------------------------------------
+
+    def plain(self, sections: Sequence[_Section], lookup: Callable[[str], Entry | None] | None = None,
+              read: Callable[[str], bytes] | None = None) -> _Outcome:
+        """Apply every section on the current tree (or on ``lookup``/``read``, for the 3-way
+        fallback's pre-image tree); nothing is changed, the outcome lists the changes."""
+        base_get = lookup or self.trees.get
+        read = read or self.trees.blob
+        out = _Outcome()
+
+        def current(path: str) -> Entry | None:
+            return out.changes[path] if path in out.changes else base_get(path)
+
+        for sec in sections:
+            fc = sec.change
+            try:
+                self._one(sec, fc, current, base_get, read, out)
+            except _Refused as exc:
+                hunk = exc.failures[0].header if exc.failures else None
+                if exc.failures:
+                    for f in exc.failures:
+                        out.problems.append(_hunk_problem(fc.path if fc.old_path is None else fc.old_path, f))
+                else:
+                    out.problems.append(Problem(fc.old_path or fc.path, hunk, exc.message))
+        return out
+
+    def _one(self, sec: _Section, fc: FileChange, current: Callable[[str], Entry | None],
+             original: Callable[[str], Entry | None], read: Callable[[str], bytes], out: _Outcome) -> None:
+        if fc.kind is ChangeKind.ADD:
+            path = fc.new_path or ""
+            if current(path) is not None:
+                raise _Refused(f"{path}: already exists in the base")
+            src: Entry | None = None
+            data = b""
+        else:
+            path = fc.old_path or ""
+            # git reads renames and copies from the tree before the patch, other
+            # sections from what earlier sections of the same patch made.
+            src = original(path) if fc.kind in (ChangeKind.RENAME, ChangeKind.COPY) else current(path)
+            if src is None or src[0] == _TREE_MODE:
+                raise _Refused(f"{path}: does not exist in the base")
+            if sec.old_mode and _type(sec.old_mode) != _type(src[0]):
+                raise _Refused(f"{path}: wrong type: the patch expects mode {sec.old_mode}, the base has {src[0]}")
+            data = read(src[1])
+        if fc.binary:
+            result = self._binary(sec, path, data, src is None)
+        elif fc.hunks:
+            applied = apply_fragments(data, parse_fragments(sec.text))
+            if applied.data is None:
+                raise _Refused(f"{path}: patch does not apply", applied.failures)
+            result = applied.data
+            out.offsets.extend(HunkOffset(path, h, n, d) for n, h, d in applied.offsets)
+        else:
+            result = data
+        if fc.kind is ChangeKind.DELETE:
+            if result:
+                raise _Refused(f"{path}: removal patch leaves file contents")
+            out.changes[path] = None
+            return
+        target = fc.new_path or path
+        if fc.kind in (ChangeKind.RENAME, ChangeKind.COPY) and target != path:
+            if current(target) is not None:
+                raise _Refused(f"{target}: already exists in the base")
+            if fc.kind is ChangeKind.RENAME:
+                out.changes[path] = None
+        mode = sec.new_mode or (src[0] if src else "100644")
+        out.changes[target] = (mode, self.trees.add_blob(result))
+
+    def _binary(self, sec: _Section, path: str, data: bytes, is_new: bool) -> bytes:
+        # git apply insists on full ids for binary patches, for safety.
+        if not (sec.old_id and sec.new_id and len(sec.old_id) == 40 and len(sec.new_id) == 40):
+            raise _Refused(f"{path}: cannot apply binary patch without full index line")
+        if not is_new and blob_id(data) != sec.old_id:
+            raise _Refused(f"{path}: binary pre-image differs: the patch applies to {sec.old_id[:12]}, "
+                           f"the base has {blob_id(data)[:12]}")
+        if is_new and data:
+            raise _Refused(f"{path}: the patch applies to an empty file but it is not empty")
+        if _ZERO.match(sec.new_id):
+            return b""
+        known = self.trees.find_blob(sec.new_id)
+        if known is not None:
+            return known
+        try:
+            block = parse_binary(sec.text)
+            if block is None:
+                raise _Refused(f"{path}: binary patch without data, and the post-image {sec.new_id[:12]} "
+                               f"is not in the repository")
+            kind, payload = block
+            result = payload if kind == "literal" else apply_delta(data, payload)
+        except BinaryPatchError as exc:
+            raise _Refused(f"{path}: {exc}") from None
+        if blob_id(result) != sec.new_id:
+            raise _Refused(f"{path}: binary patch creates incorrect result (expecting {sec.new_id[:12]}, "
+                           f"got {blob_id(result)[:12]})")
+        return result
+
+    # -- the three-way fallback (git am -3) -----------------------------------------------
+
+    def threeway(self, sections: Sequence[_Section]) -> tuple[dict[str, Entry | None] | None, str]:
+        """What ``git am -3`` does when the plain apply fails: rebuild the pre-image tree
+        from the ``index`` lines, apply the patch there, and merge it into the current
+        tree (file by file; renames follow the patch)."""
+        fake: dict[str, Entry] = {}
+        for sec in sections:
+            fc = sec.change
+            if fc.kind is ChangeKind.ADD or fc.old_path is None:
+                continue
+            if not sec.old_id or _ZERO.match(sec.old_id):
+                return None, f"{fc.old_path}: no pre-image blob id in the patch for a 3-way merge"
+            data = self.trees.find_blob(sec.old_id)
+            if data is None:
+                return None, (f"3-way merge impossible: the repository lacks the pre-image blob {sec.old_id} "
+                              f"of {fc.old_path}")
+            fake[fc.old_path] = (sec.old_mode or "100644", self.trees.add_known(data))
+        theirs = self.plain(sections, lookup=fake.get, read=self.trees.blob)
+        if theirs.problems:
+            return None, "3-way merge impossible: the patch does not apply to the blobs its index lines name"
+        # Pair each changed path with its pre-image (a rename's new path with its old one).
+        pairs: list[tuple[str | None, str | None]] = []
+        for sec in sections:
+            fc = sec.change
+            if fc.kind in (ChangeKind.COPY, ChangeKind.ADD):
+                pairs.append((None, fc.new_path))
+            else:
+                pairs.append((fc.old_path, fc.new_path))
+        changes: dict[str, Entry | None] = {}
+        for old_path, new_path in pairs:
+            o = fake.get(old_path) if old_path else None
+            t = theirs.changes.get(new_path) if new_path else None
+            if new_path is None and old_path is not None:
+                t = theirs.changes.get(old_path, fake.get(old_path))
+            a = self.trees.get(old_path) if old_path else self.trees.get(new_path or "")
+            where = new_path or old_path or ""
+            if old_path and new_path and old_path != new_path and a is None:
+                return None, f"{old_path}: 3-way merge conflict: the patch renames a file the base does not have"
+            merged = self._merge3(where, o, a, t)
+            if isinstance(merged, str):
+                return None, merged
+            if old_path and new_path and old_path != new_path:
+                changes[old_path] = None
+                if o is not None and self.trees.get(new_path) is not None:
+                    return None, f"{new_path}: 3-way merge conflict: renamed by the patch onto an existing file"
+            changes[where] = merged
+        return changes, ""
+
+    def _merge3(self, path: str, o: Entry | None, a: Entry | None, t: Entry | None) -> Entry | str | None:
+        if o == t:
+            return a
+        if o == a:
+            return t
+        if a == t:
+            return a
+        if a is None:
+            return f"{path}: 3-way merge conflict: the patch modifies a file the base deleted"
+        if t is None:
+            return f"{path}: 3-way merge conflict: the patch deletes a file the base modified"
+        if o is None:
+            return f"{path}: 3-way merge conflict: added by the patch and by the base, differently"
+        if a[0] == o[0]:
+            mode = t[0]
+        elif t[0] == o[0]:
+            mode = a[0]
+        else:
+            return f"{path}: 3-way merge conflict: the file mode changed on both sides"
+        if a[1] == o[1]:
+            return (mode, t[1])
+        if t[1] == o[1]:
+            return (mode, a[1])
+        if a[1] == t[1]:
+            return (mode, a[1])
+        merged = self.trees.store.merge_file(self.trees.blob(o[1]), self.trees.blob(a[1]), self.trees.blob(t[1]))
+        if merged is None:
+            return f"{path}: 3-way merge conflict: the patch and the base change the same lines"
+        return (mode, self.trees.add_blob(merged))
+
+
+def _type(mode: str) -> int:
+    return int(mode, 8) & 0o170000
+
+
+def _text(line: bytes) -> str:
+    return line.decode("utf-8", "replace").rstrip("\n")
+
+
+def _hunk_problem(path: str, f: HunkFailure) -> Problem:
+    if f.near_line is None:
+        where = "nothing in the file resembles it"
+    else:
+        same = sum(1 for a, b in zip(f.near, f.expected, strict=False) if a == b)
+        where = f"nearest match at line {f.near_line}, {same} of {len(f.expected)} lines equal"
+    return Problem(
+        file=path,
+        hunk=f.header.split(" @@")[0] + " @@",
+        message=f"hunk #{f.index} does not apply: context not found ({where})",
+        expected=tuple(_text(x) for x in f.expected),
+        actual=tuple(_text(x) for x in f.near),
+        actual_line=f.near_line,
+    )
 
 
 def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyResult:
     """Apply ``patches`` in order on ``base`` in ``store`` (a scratch view of the repository)."""
+    commit = store.resolve(base)
+    name = f"{commit}^{{tree}}"
+    base_tree = store.read_objects([name])[name][0]
+    trees = _Trees(store, base_tree)
+    sections = [[_section(fc) for fc in p.files] for p in patches]
+    trees.prefetch({path for p in patches for fc in p.files for path in fc.paths})
+    applier = _Applier(trees)
+    tree = base_tree
+    results: list[PatchResult] = []
+    failed_paths: set[str] = set()
+    for number, (patch, secs) in enumerate(zip(patches, sections, strict=True), 1):
+        plain = applier.plain(secs)
+        offsets: tuple[HunkOffset, ...] = ()
+        problems: tuple[Problem, ...] = ()
+        changes: dict[str, Entry | None] | None = None
+        if not plain.problems:
+            status = Status.OFFSET if plain.offsets else Status.CLEAN
+            changes, offsets = plain.changes, tuple(plain.offsets)
+        else:
+            changes, why = applier.threeway(secs)
+            if changes is not None:
+                status = Status.THREEWAY
+            else:
+                status = Status.CONFLICT
+                problems = (*plain.problems, Problem(plain.problems[0].file, None, why))
+        if changes is not None:
+            try:
+                for path, entry in changes.items():
+                    trees.set(path, entry)
+                tree = trees.flush()
+            except _Refused as exc:
+                status, problems = Status.CONFLICT, (Problem(next(iter(changes), ""), None, exc.message),)
+        results.append(PatchResult(
+            number=number, patch=patch, status=status, tree=tree, problems=problems,
+            after_conflict=any(r.status is Status.CONFLICT for r in results),
+            touches_failed=bool(failed_paths & set(patch.paths)), offsets=offsets,
+        ))
+        if status is Status.CONFLICT:
+            failed_paths |= set(patch.paths)
+    trees.write()
+    return ApplyResult(base=base, commit=commit, base_tree=base_tree, patches=tuple(results))
+
+
+# -- the reference: git apply --cached on a scratch index ---------------------------------
+
+_OFFSET = re.compile(r"Hunk #\d+ succeeded at \d+ \(offset -?\d+ lines?\)")
+_ERROR = re.compile(r"^error: (?:patch failed: )?(.*)$", re.MULTILINE)
+
+
+def apply_series_git(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyResult:
+    """The same verdicts by driving ``git apply --cached`` (then ``-3``) on the scratch index.
+
+    Slow on big trees (it reads the whole tree into an index); kept as the
+    reference the in-memory applier is tested and benchmarked against.
+    """
     commit = store.resolve(base)
     base_tree = store.resolve(commit, kind="tree")
     store.run("read-tree", base_tree)
@@ -81,7 +613,7 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyRe
     failed_paths: set[str] = set()
     for number, patch in enumerate(patches, 1):
         diff = patch.diff.encode("utf-8", "surrogateescape")
-        status, problems = _apply_one(store, diff)
+        status, problems = _apply_one_git(store, diff)
         if status is not Status.CONFLICT:
             tree = store.text("write-tree").strip()
         results.append(PatchResult(
@@ -94,7 +626,7 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyRe
     return ApplyResult(base=base, commit=commit, base_tree=base_tree, patches=tuple(results))
 
 
-def _apply_one(store: GitRepo, diff: bytes) -> tuple[Status, tuple[Problem, ...]]:
+def _apply_one_git(store: GitRepo, diff: bytes) -> tuple[Status, tuple[Problem, ...]]:
     if not diff:
         return Status.CLEAN, ()
     plain = store.run_status("apply", "--cached", "--verbose", "--whitespace=nowarn", input=diff)

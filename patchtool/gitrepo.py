@@ -39,7 +39,6 @@ _SCRUBBED = (
 # pagers and colour would corrupt machine output, and objects we write are
 # never signed.
 _STABLE_CONFIG = (
-    "-c", "core.quotePath=false",
     "-c", "color.ui=false",
     "-c", "commit.gpgSign=false",
     "-c", "log.showSignature=false",
@@ -158,6 +157,11 @@ class GitRepo:
             return self.resolve(ref, kind=kind)
         except BadInput:
             return None
+
+    def is_ref_name(self, name: str) -> bool:
+        """Whether ``name`` is a branch, tag or remote-tracking name (not ``HEAD~2`` or an id)."""
+        proc = self.run_status("rev-parse", "--verify", "--quiet", "--symbolic-full-name", "--end-of-options", name)
+        return proc.returncode == 0 and proc.stdout.decode().startswith("refs/")
 
     def has_object(self, oid: str) -> bool:
         return self.run_status("cat-file", "-e", oid).returncode == 0
@@ -279,3 +283,61 @@ class GitRepo:
             yield view
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    # -- added for the in-memory applier (apply.py) ------------------------------------
+
+    def read_objects(self, names: Iterable[str]) -> dict[str, tuple[str, str, bytes]]:
+        """name -> (oid, type, content) for many object names (``<tree>:<path>``,
+        abbreviated ids, ``<ref>^{tree}``) through one ``cat-file --batch``; missing or
+        ambiguous names are absent."""
+        wanted = [n for n in dict.fromkeys(names) if "\n" not in n]
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", input="".join(f"{n}\n" for n in wanted).encode(
+            "utf-8", "surrogateescape"))
+        result: dict[str, tuple[str, str, bytes]] = {}
+        pos = 0
+        for name in wanted:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].decode("utf-8", "surrogateescape")
+            pos = end + 1
+            if header.endswith((" missing", " ambiguous")):
+                continue
+            oid, typ, size = header.rsplit(" ", 2)
+            n = int(size)
+            result[name] = (oid, typ, out[pos:pos + n])
+            pos += n + 1
+        return result
+
+    def write_trees(self, trees: Iterable[Iterable[tuple[str, str, str, bytes]]]) -> list[str]:
+        """Write trees of (mode, type, oid, name) entries with one ``git mktree -z --batch``.
+
+        Trees are written in the order given, so list subtrees before the trees
+        that hold them.  ``--missing``: every entry names an object we have
+        just written or one the repository has, and checking each again would
+        cost a lookup per entry of every (possibly large) directory.
+        """
+        payload = bytearray()
+        count = 0
+        for entries in trees:
+            body = b"".join(f"{mode} {typ} {oid}\t".encode() + name + b"\0" for mode, typ, oid, name in entries)
+            if not body:
+                raise ValueError("write_trees: empty trees are never written (git knows the empty tree)")
+            payload += body + b"\0"
+            count += 1
+        if not count:
+            return []
+        out = self.run("mktree", "-z", "--missing", "--batch", input=bytes(payload))
+        return out.decode().split()
+
+    def merge_file(self, base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+        """``git merge-file -p`` of three blobs' contents: the merged text, or None on a conflict."""
+        with tempfile.TemporaryDirectory(prefix="patchtool-merge-") as tmp:
+            names = []
+            for label, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+                name = os.path.join(tmp, label)
+                with open(name, "wb") as fh:
+                    fh.write(data)
+                names.append(name)
+            proc = self.run_status("merge-file", "-p", *names)
+        return proc.stdout if proc.returncode == 0 else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from email.utils import formataddr
 from types import MappingProxyType
 from typing import Any
 
@@ -23,8 +22,14 @@ class Person:
     def __str__(self) -> str:
         if not self.name:
             return f"<{self.email}>" if self.email else ""
-        # formataddr quotes names with specials ("Hallyn, Serge") as mail wants.
-        return formataddr((self.name, self.email)) if self.email else self.name
+        if not self.email:
+            return self.name
+        name = self.name
+        # Names with specials ("Hallyn, Serge") are quoted as mail wants; non-ASCII
+        # stays readable here (mailfmt encodes it for headers).
+        if any(c in name for c in '()<>@,;:\\".[]'):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"{name} <{self.email}>"
 
 
 @dataclass(frozen=True)

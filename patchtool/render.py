@@ -54,7 +54,10 @@ def show_text(series: Series) -> str:
     """One block per patch: number, subject, author, then its files with +/-."""
     total = series.total
     width = len(str(total))
-    lines = [series.subject_for(0).render() if series.title else f"{series.name}: {total} patches"]
+    if series.title and total > 1:
+        lines = [series.subject_for(0).render()]
+    else:
+        lines = [series.title or f"{series.name}: {total} patch{'es' if total != 1 else ''}"]
     if series.base or series.base_commit:
         base = series.base or ""
         commit = f" ({series.base_commit[:12]})" if series.base_commit else ""

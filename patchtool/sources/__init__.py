@@ -91,7 +91,7 @@ def load_source(source: str, *, name: str, repo_path: str | Path = ".") -> Serie
         return read_mbox(path, name=name)
     if ".." in source and not path.exists():
         from patchtool.gitrepo import GitRepo
-        from patchtool.sources.range import read_range
+        from patchtool.sources.gitrange import read_range
 
         return read_range(GitRepo.open(repo_path), source, name=name)
     raise BadInput(f"no such file, folder or range: {source}")

@@ -59,8 +59,8 @@ def read_mbox(path: Path, *, name: str) -> Series:
             if cover is None or _when(mail) >= _when(cover):
                 cover = mail
             continue
-        if "diff --git " not in mail.body:
-            continue  # a mail with no diff that is not a reply: nothing to import
+        if "diff --git " not in mail.body and len(mails) > 1:
+            continue  # a mail with no diff in a thread, not a reply: nothing to import
         src = f"{path} (message {i})" if len(mails) > 1 else str(path)
         patch = patch_from_mail(mail, src)
         if patch.subject.number is None:
@@ -73,7 +73,7 @@ def read_mbox(path: Path, *, name: str) -> Series:
     if cover is not None and cover.message_id:
         by_id[cover.message_id] = 0
     extra: dict[int, list[Trailer]] = {}
-    for reply in replies:
+    for reply in sorted(replies, key=_when):  # stable: same date keeps mbox order
         target = _answered(reply, by_id)
         if target is None:
             continue

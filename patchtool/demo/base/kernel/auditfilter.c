@@ -32,9 +32,6 @@ struct list_head audit_filter_list[AUDIT_NR_FILTERS] = {
 	LIST_HEAD_INIT(audit_filter_list[4]),
 	LIST_HEAD_INIT(audit_filter_list[5]),
 	LIST_HEAD_INIT(audit_filter_list[6]),
-#if AUDIT_NR_FILTERS != 7
-#error Fix audit_filter_list initialiser
-#endif
 };
 
 /* the same rules in the order user space added them, for AUDIT_LIST_RULES */

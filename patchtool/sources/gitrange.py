@@ -9,7 +9,6 @@ series folder written from a range holds exactly what format-patch writes.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from patchtool.diffparse import parse_diff
@@ -68,7 +67,9 @@ def read_range(repo: GitRepo, spec: str, *, name: str) -> Series:
         name=name,
         title=patches[0].subject.summary if total == 1 else "",
         patches=tuple(patches),
-        base=start_ref,
+        # A name (v5.14-rc5, net-next/main) is what the series is meant for;
+        # HEAD~3 or an id is only where it happened to be cut.
+        base=start_ref if repo.is_ref_name(start_ref) else start,
         base_commit=start,
     )
 
@@ -92,6 +93,3 @@ def _format_patch(repo: GitRepo, start: str, end: str, count: int) -> list[tuple
             raise BadInput(f"git format-patch wrote {len(files)} patches for {count} commits")
         return [(f.name, f.read_bytes()) for f in files]
 
-
-def with_base(series: Series, base: str) -> Series:
-    return replace(series, base=base)
