@@ -19,6 +19,7 @@ Run: ``.venv/bin/python benchmarks/bench_maintainers.py [--paths 75000]``
 from __future__ import annotations
 
 import argparse
+import bisect
 import random
 import re
 import statistics
@@ -27,18 +28,166 @@ from collections.abc import Callable
 
 from patchtool.maintainers import Maintainers, parse_maintainers
 
-_SYLLABLES = (
-    "ab ac ad al am an ar as at ax ba be bi bo ca ce ch ci co cr da de di do dr "
-    "ea ec ed el em en er es et ex fa fe fi fl fo ga ge gi gl go gr ha he hi ho "
-    "ic id il im in io ip ir is it ka ke ki la le li lo lu ma me mi mo mu na ne "
-    "ni no nu ob oc od ol om on op or os ot pa pe pi pl po pr qu ra re ri ro ru "
-    "sa se si so st su ta te th ti to tr tu ub ul um un up ur us ut va ve vi vo "
-    "wa we wi xa xe ya ze zi"
-).split()
-_ARCHES = (
-    "alpha arc arm arm64 csky h8300 hexagon ia64 m68k microblaze mips nds32 nios2 "
-    "openrisc parisc powerpc riscv s390 sh sparc um x86 xtensa"
-).split()
+_SYLLABLES = [
+    "ab",
+    "ac",
+    "ad",
+    "al",
+    "am",
+    "an",
+    "ar",
+    "as",
+    "at",
+    "ax",
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "ca",
+    "ce",
+    "ch",
+    "ci",
+    "co",
+    "cr",
+    "da",
+    "de",
+    "di",
+    "do",
+    "dr",
+    "ea",
+    "ec",
+    "ed",
+    "el",
+    "em",
+    "en",
+    "er",
+    "es",
+    "et",
+    "ex",
+    "fa",
+    "fe",
+    "fi",
+    "fl",
+    "fo",
+    "ga",
+    "ge",
+    "gi",
+    "gl",
+    "go",
+    "gr",
+    "ha",
+    "he",
+    "hi",
+    "ho",
+    "ic",
+    "id",
+    "il",
+    "im",
+    "in",
+    "io",
+    "ip",
+    "ir",
+    "is",
+    "it",
+    "ka",
+    "ke",
+    "ki",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "mu",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "nu",
+    "ob",
+    "oc",
+    "od",
+    "ol",
+    "om",
+    "on",
+    "op",
+    "or",
+    "os",
+    "ot",
+    "pa",
+    "pe",
+    "pi",
+    "pl",
+    "po",
+    "pr",
+    "qu",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "ru",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "st",
+    "su",
+    "ta",
+    "te",
+    "th",
+    "ti",
+    "to",
+    "tr",
+    "tu",
+    "ub",
+    "ul",
+    "um",
+    "un",
+    "up",
+    "ur",
+    "us",
+    "ut",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+    "wa",
+    "we",
+    "wi",
+    "xa",
+    "xe",
+    "ya",
+    "ze",
+    "zi",
+]
+_ARCHES = [
+    "alpha",
+    "arc",
+    "arm",
+    "arm64",
+    "csky",
+    "h8300",
+    "hexagon",
+    "ia64",
+    "m68k",
+    "microblaze",
+    "mips",
+    "nds32",
+    "nios2",
+    "openrisc",
+    "parisc",
+    "powerpc",
+    "riscv",
+    "s390",
+    "sh",
+    "sparc",
+    "um",
+    "x86",
+    "xtensa",
+]
 _N_PREFIXES = ("", "[^a-z]", "\\b")
 _EXTS = (".c", ".c", ".c", ".c", ".h", ".h", ".S", ".yaml", ".rst", "")
 
@@ -93,9 +242,14 @@ def generate_paths(rng: random.Random, total: int) -> list[str]:
 
 
 def generate_maintainers(rng: random.Random, paths: list[str], sections: int) -> str:
-    """A MAINTAINERS for ``paths``: preamble, ``sections`` sections, THE REST."""
+    """A MAINTAINERS for ``paths``: preamble, ``sections`` sections, THE REST.
+
+    Like the real file, a section looks after one corner of the tree: its own
+    directory, files and subdirectories there, a header or two elsewhere, the
+    odd glob, exclusion or regex.
+    """
     dirs = sorted({p[: i + 1] for p in paths for i, c in enumerate(p) if c == "/"})
-    deep = [d for d in dirs if d.count("/") >= 2]
+    tree = _Tree(paths, dirs, [d for d in dirs if d.count("/") >= 2])
     lines = ["List of maintainers", "===================", "", "\tF: *Files* wildcard patterns", ""]
     lines += ["Maintainers List", "----------------", ""]
     for number in range(sections):
@@ -104,39 +258,51 @@ def generate_maintainers(rng: random.Random, paths: list[str], sections: int) ->
             lines.append(f"{'MR'[person > 1]}:\t{_word(rng).title()} {_word(rng).title()} <p{number}.{person}@x.org>")
         lines.append(f"L:\tlist{number % 300}@vger.kernel.org")
         lines.append(f"S:\t{rng.choice(('Maintained', 'Supported', 'Odd Fixes'))}")
-        base = rng.choice(deep)
-        patterns = _section_patterns(rng, base, dirs, paths)
-        lines += sorted(patterns)
+        lines += sorted(_section_patterns(rng, rng.choice(tree.deep), tree))
         lines.append("")
     lines += ["THE REST", "M:\tLinus Torvalds <torvalds@linux-foundation.org>", "L:\tlinux-kernel@vger.kernel.org"]
     lines += ["S:\tBuried alive in reporters", "F:\t*", "F:\t*/", ""]
     return "\n".join(lines)
 
 
-def _section_patterns(rng: random.Random, base: str, dirs: list[str], paths: list[str]) -> list[str]:
+class _Tree:
+    def __init__(self, paths: list[str], dirs: list[str], deep: list[str]) -> None:
+        self.paths, self.dirs, self.deep = paths, dirs, deep
+
+    def below(self, items: list[str], prefix: str) -> list[str]:
+        return items[bisect.bisect_left(items, prefix) : bisect.bisect_left(items, prefix + "\uffff")]
+
+
+def _section_patterns(rng: random.Random, base: str, tree: _Tree) -> list[str]:
+    files = tree.below(tree.paths, base) or tree.paths
+    subdirs = tree.below(tree.dirs, base)
     out = [f"F:\t{base}"]
-    for _ in range(rng.choice((1, 2, 3, 4, 5, 6, 8, 10, 14))):
+    for _ in range(rng.choice((0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16))):
         kind = rng.random()
-        target = rng.choice(paths)
-        if kind < 0.45:
-            out.append(f"F:\t{rng.choice(dirs)}")
-        elif kind < 0.85:
-            out.append(f"F:\t{target}")
+        near = rng.choice(files)
+        if kind < 0.30:
+            out.append(f"F:\t{rng.choice(subdirs) if rng.random() < 0.7 else rng.choice(tree.deep)}")
+        elif kind < 0.78:
+            elsewhere = rng.choice(tree.below(tree.paths, "include/") if rng.random() < 0.6 else tree.paths)
+            out.append(f"F:\t{near if rng.random() < 0.6 else elsewhere}")
+        elif kind < 0.86:
+            head, _, leaf = near.rpartition("/")
+            out.append(f"F:\t{head}/{leaf[:3]}*")
+        elif kind < 0.87:
+            out.append(f"F:\tarch/*/{rng.choice(('include/asm/', 'kernel/', 'boot/dts/'))}{_word(rng, 1)}*")
         elif kind < 0.90:
-            head, _, leaf = target.rpartition("/")
-            out.append(f"F:\t{head}/{leaf[:3]}*" if head else f"F:\t{leaf[:3]}*")
-        elif kind < 0.93:
-            arch_dir = rng.choice(("include/asm/", "kernel/", "boot/dts/"))
-            out.append(f"F:\tarch/*/{arch_dir}{_word(rng, 1)}*")
-        elif kind < 0.95:
-            out.append(f"F:\t{target.rsplit('/', 1)[0]}/*")
-        elif kind < 0.96:
-            out.append(f"F:\t{target[:-3]}[ch]" if target.endswith((".c", ".h")) else f"F:\t{target}")
+            out.append(f"F:\t{near.rsplit('/', 1)[0]}/*")
+        elif kind < 0.92:
+            out.append(f"F:\t{near[:-3]}[ch]" if near.endswith((".c", ".h")) else f"F:\t{near}")
+        elif kind < 0.94:
+            out.append(f"F:\t{near.rsplit('/', 1)[0]}/*{near[-2:]}")
+        elif kind < 0.97:
+            out.append(f"X:\t{rng.choice(subdirs[1:] or [base + 'none/'])}")
         elif kind < 0.985:
-            sub = [d for d in dirs if d.startswith(base) and d != base]
-            out.append(f"X:\t{rng.choice(sub) if sub else base + 'none/'}")
+            word = rng.choice(near.split("/")[1:-1] or ["none"])
+            out.append(f"N:\t{rng.choice(_N_PREFIXES)}{word}")
         else:
-            out.append(f"N:\t{rng.choice(_N_PREFIXES)}{_word(rng, 3)}")
+            out.append(f"K:\t\\b{_word(rng, 3)}_\\w+")
     return out
 
 

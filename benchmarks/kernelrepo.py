@@ -725,6 +725,10 @@ def _name_files(leaf: _Leaf, count: int, rng: random.Random, own: Sequence[str])
 # contents
 
 
+_BLOCKS = 256
+_LICENSES = ("GPL-2.0", "GPL-2.0-only", "GPL-2.0-or-later")
+
+
 class _Text:
     """Pools of generated text, made once per seed; files pick from them."""
 
@@ -735,6 +739,10 @@ class _Text:
         self.paragraphs = [_paragraph(rng, rng.randint(2, 7)) for _ in range(300)]
         self.configs = [f"CONFIG_{rng.choice(_WORDS).upper()}_{rng.choice(_NOUNS).upper()}"
                         for _ in range(400)]
+        self.blocks = self._blocks()
+        self.other_pools = self._other_pools()
+        self.help = [f"\thelp\n\t  {' '.join(rng.sample(_PROSE, 8))}\n\t  {' '.join(rng.sample(_PROSE, 8))}\n"
+                     for _ in range(_BLOCKS)]
 
     # C ------------------------------------------------------------------
     def statement(self, ind: int, depth: int = 0) -> list[str]:
@@ -789,40 +797,58 @@ class _Text:
         return "\n".join(lines)
 
     def c_file(self, path: str, rng: random.Random, header: bool) -> bytes:
+        r = rng.random
         p = _ident(path.rsplit("/", 1)[-1].rsplit(".", 1)[0])[:24]
         lines = _lognorm(rng, 3.9, 0.9, 12, 1500) if header else _lognorm(rng, 4.6, 0.8, 50, 3000)
+        blocks = self.blocks
+        lic = _LICENSES[int(r() * 3)]
+        out = [f"/* SPDX-License-Identifier: {lic} */\n" if header
+               else f"// SPDX-License-Identifier: {lic}\n",
+               f"/*\n * {p} {_NOUNS[int(r() * len(_NOUNS))]} support\n *\n * Copyright (C) "
+               f"{1995 + int(r() * 27)} {_FIRST[int(r() * len(_FIRST))]} "
+               f"{_LAST[int(r() * len(_LAST))]}\n */\n"]
         guard = _ident(path).upper()
-        out = [f"/* SPDX-License-Identifier: {rng.choice(('GPL-2.0', 'GPL-2.0-only', 'GPL-2.0-or-later'))} */\n"
-               if header else f"// SPDX-License-Identifier: {rng.choice(('GPL-2.0', 'GPL-2.0-only', 'GPL-2.0-or-later'))}\n",
-               f"/*\n * {p} {rng.choice(_NOUNS)} support\n *\n * Copyright (C) {rng.randint(1995, 2021)} "
-               f"{rng.choice(_FIRST)} {rng.choice(_LAST)}\n */\n"]
         if header:
             out.append(f"#ifndef _{guard}\n#define _{guard}\n\n")
-        out.append("".join(f"#include <{h}>\n" for h in sorted(rng.sample(_HEADERS, rng.randint(3, 10)))))
-        out.append("\n" + "".join(f"#define @P@_REG_{n.upper()}\t\t0x{i * 4:02x}\n"
-                                  for i, n in enumerate(rng.sample(_NOUNS, rng.randint(3, 12)))))
-        out.append("\nstruct @P@_priv {\n\tstruct device *dev;\n\tvoid __iomem *base;\n"
-                   "\tstruct mutex lock;\n\tspinlock_t slock;\n"
-                   + "".join(f"\tu32 {f};\n" for f in rng.sample(_FIELDS, rng.randint(2, 8))) + "};\n\n")
+        out += [blocks[0][int(r() * _BLOCKS)], blocks[1][int(r() * _BLOCKS)],
+                blocks[2][int(r() * _BLOCKS)]]
         have = sum(x.count("\n") for x in out)
-        pool, sizes = self.functions, self.fn_lines
         if header:
+            protos = blocks[3]
             while have < lines:
-                i = rng.randrange(len(pool))
-                proto = pool[i].split("\n", 1)[0]
-                out.append(f"{proto};\n")
-                have += 1
+                out.append(protos[int(r() * _BLOCKS)])
+                have += 8
             out.append(f"\n#endif /* _{guard} */\n")
         else:
+            pool, sizes, n = self.functions, self.fn_lines, len(self.functions)
             while have < lines - 8:
-                i = rng.randrange(len(pool))
+                i = int(r() * n)
                 out.append(pool[i])
                 have += sizes[i]
-            out.append(f"static const struct of_device_id @P@_of_match[] = {{\n"
-                       f"\t{{ .compatible = \"{rng.choice(_DTS_VENDORS)},{p.replace('_', '-')}\" }},\n"
-                       f"\t{{ }}\n}};\nMODULE_DEVICE_TABLE(of, @P@_of_match);\n\n"
-                       f"MODULE_DESCRIPTION(\"{p} driver\");\nMODULE_LICENSE(\"GPL\");\n")
+            out.append(blocks[4][int(r() * _BLOCKS)])
         return "".join(out).replace("@P@", p).encode()
+
+    def _blocks(self) -> list[list[str]]:
+        """Pre-rendered includes, defines, structs, prototypes and footers (``@P@`` inside)."""
+        rng = self.rng
+        includes = ["".join(f"#include <{h}>\n" for h in sorted(rng.sample(_HEADERS, rng.randint(3, 10))))
+                    + "\n" for _ in range(_BLOCKS)]
+        defines = ["".join(f"#define @P@_REG_{n.upper()}\t\t0x{i * 4:02x}\n"
+                           for i, n in enumerate(rng.sample(_NOUNS, rng.randint(3, 12)))) + "\n"
+                   for _ in range(_BLOCKS)]
+        structs = ["struct @P@_priv {\n\tstruct device *dev;\n\tvoid __iomem *base;\n"
+                   "\tstruct mutex lock;\n\tspinlock_t slock;\n"
+                   + "".join(f"\tu32 {f};\n" for f in rng.sample(_FIELDS, rng.randint(2, 8)))
+                   + "};\n\n" for _ in range(_BLOCKS)]
+        protos = ["".join(rng.choice(self.functions).split("\n", 1)[0] + ";\n" for _ in range(8))
+                  for _ in range(_BLOCKS)]
+        footers = [f"static const struct of_device_id @P@_of_match[] = {{\n"
+                   f"\t{{ .compatible = \"{rng.choice(_DTS_VENDORS)},@P@\" }},\n"
+                   f"\t{{ }}\n}};\nMODULE_DEVICE_TABLE(of, @P@_of_match);\n\n"
+                   f"MODULE_AUTHOR(\"{rng.choice(_FIRST)} {rng.choice(_LAST)}\");\n"
+                   f"MODULE_DESCRIPTION(\"@P@ driver\");\nMODULE_LICENSE(\"GPL\");\n"
+                   for _ in range(_BLOCKS)]
+        return [includes, defines, structs, protos, footers]
 
     def prose_file(self, path: str, rng: random.Random) -> bytes:
         title = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].replace("-", " ").replace("_", " ")
@@ -850,16 +876,14 @@ class _Text:
             objs = [s.rsplit("/", 1)[-1][:-2] for s in siblings if s.endswith(".c")]
             return ("# SPDX-License-Identifier: GPL-2.0-only\n" + "".join(
                 f"config {d}_{_ident(o).upper()}\n\ttristate \"{o} support\"\n\tdepends on {d}\n"
-                f"\thelp\n\t  {' '.join(rng.sample(_PROSE, 8))}\n\t  {' '.join(rng.sample(_PROSE, 8))}\n\n"
-                for o in objs)).encode()
+                f"{self.help[int(rng.random() * _BLOCKS)]}\n" for o in objs)).encode()
         if name == "config" or kind == "defconfig":
             n = _lognorm(rng, 4.3, 0.6, 5, 600)
             return "".join(f"{c}=y\n" for c in sorted(set(rng.choices(self.configs, k=n)))).encode()
+        pools, r = self.other_pools, rng.random
         if kind == "yaml":
             n = _lognorm(rng, 4.0, 0.4, 30, 400)
-            props = "".join(f"  {rng.choice(_NOUNS)}-{rng.choice(_FIELDS)}:\n    description: "
-                            f"{' '.join(rng.sample(_PROSE, 7))}\n    maxItems: {rng.randint(1, 8)}\n\n"
-                            for _ in range(max(1, n // 4)))
+            props = "".join(pools["yaml"][int(r() * _BLOCKS)] for _ in range(max(1, n // 4)))
             stem = name[:-5]
             return (f"# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)\n%YAML 1.2\n---\n"
                     f"$id: http://devicetree.org/schemas/{stem}.yaml#\n"
@@ -868,38 +892,49 @@ class _Text:
                     f"additionalProperties: false\n").encode()
         if kind == "dts":
             n = _lognorm(rng, 4.6, 0.9, 20, 3000)
-            out = [f"// SPDX-License-Identifier: GPL-2.0\n/dts-v1/;\n\n#include \"{rng.choice(_WORDS)}.dtsi\"\n\n/ {{\n"]
-            have = 6
-            while have < n:
-                node = rng.choice(_NOUNS)
-                out.append(f"\t{node}@{rng.randint(0, 0xffff) * 16:x} {{\n\t\tcompatible = \"{rng.choice(_DTS_VENDORS)},{node}\";\n"
-                           f"\t\treg = <0x{rng.randint(0, 0xfffff) * 256:x} 0x1000>;\n\t\tstatus = \"okay\";\n\t}};\n\n")
-                have += 6
-            return ("".join(out) + "};\n").encode()
+            nodes = "".join(pools["dts"][int(r() * _BLOCKS)] for _ in range(max(1, n // 6)))
+            return (f"// SPDX-License-Identifier: GPL-2.0\n/dts-v1/;\n\n#include \"{rng.choice(_WORDS)}.dtsi\"\n\n"
+                    f"/ {{\n{nodes}}};\n").encode()
         if kind == "json":
             n = _lognorm(rng, 4.0, 0.9, 5, 2000) // 7
-            return ("[\n" + ",\n".join(
-                f"    {{\n        \"EventCode\": \"0x{rng.randint(0, 255):02x}\",\n        \"EventName\": "
-                f"\"{rng.choice(_NOUNS).upper()}.{rng.choice(_FIELDS).upper()}\",\n        \"BriefDescription\": "
-                f"\"{' '.join(rng.sample(_PROSE, 6))}\"\n    }}" for _ in range(max(1, n))) + "\n]\n").encode()
+            return ("[\n" + ",\n".join(pools["json"][int(r() * _BLOCKS)] for _ in range(max(1, n)))
+                    + "\n]\n").encode()
         if kind == "license":
             return "".join(rng.choice(self.paragraphs) for _ in range(rng.randint(2, 20))).encode()
         # scripts: shell, perl, python
         n = _lognorm(rng, 4.0, 0.9, 10, 2000)
         ext = name.rsplit(".", 1)[-1]
+        if ext not in ("py", "pl"):
+            ext = "sh"
         head = {"sh": "#!/bin/sh\n# SPDX-License-Identifier: GPL-2.0\n",
                 "pl": "#!/usr/bin/env perl\n# SPDX-License-Identifier: GPL-2.0\nuse strict;\nuse warnings;\n",
-                "py": "#!/usr/bin/env python3\n# SPDX-License-Identifier: GPL-2.0\nimport sys\n"}.get(ext, "#\n")
-        body = []
-        for i in range(max(1, n // 4)):
-            w = rng.choice(_WORDS)
-            if ext == "py":
-                body.append(f"def {w}_{i}(arg):\n    # {' '.join(rng.sample(_PROSE, 6))}\n    return arg + {i}\n\n")
-            elif ext == "pl":
-                body.append(f"sub {w}_{i} {{\n\tmy ($arg) = @_;\n\treturn $arg + {i}; # {rng.choice(_PROSE)}\n}}\n")
-            else:
-                body.append(f"{w}_{i}() {{\n\t# {' '.join(rng.sample(_PROSE, 6))}\n\techo \"{w} $1\"\n}}\n")
+                "py": "#!/usr/bin/env python3\n# SPDX-License-Identifier: GPL-2.0\nimport sys\n"}[ext]
+        pool = pools[ext]
+        body = [pool[int(r() * _BLOCKS)].replace("@N@", str(i)) for i in range(max(1, n // 4))]
         return (head + "".join(body)).encode()
+
+    def _other_pools(self) -> dict[str, list[str]]:
+        rng, pools = self.rng, {}
+        pools["yaml"] = [f"  {rng.choice(_NOUNS)}-{rng.choice(_FIELDS)}:\n    description: "
+                         f"{' '.join(rng.sample(_PROSE, 7))}\n    maxItems: {rng.randint(1, 8)}\n\n"
+                         for _ in range(_BLOCKS)]
+        pools["dts"] = []
+        for _ in range(_BLOCKS):
+            node = rng.choice(_NOUNS)
+            pools["dts"].append(
+                f"\t{node}@{rng.randint(0, 0xffff) * 16:x} {{\n\t\tcompatible = \"{rng.choice(_DTS_VENDORS)},{node}\";\n"
+                f"\t\treg = <0x{rng.randint(0, 0xfffff) * 256:x} 0x1000>;\n\t\tstatus = \"okay\";\n\t}};\n\n")
+        pools["json"] = [
+            f"    {{\n        \"EventCode\": \"0x{rng.randint(0, 255):02x}\",\n        \"EventName\": "
+            f"\"{rng.choice(_NOUNS).upper()}.{rng.choice(_FIELDS).upper()}\",\n        \"BriefDescription\": "
+            f"\"{' '.join(rng.sample(_PROSE, 6))}\"\n    }}" for _ in range(_BLOCKS)]
+        pools["py"] = [f"def {rng.choice(_WORDS)}_@N@(arg):\n    # {' '.join(rng.sample(_PROSE, 6))}\n"
+                       f"    return arg + {rng.randint(1, 99)}\n\n" for _ in range(_BLOCKS)]
+        pools["pl"] = [f"sub {rng.choice(_WORDS)}_@N@ {{\n\tmy ($arg) = @_;\n\treturn $arg + "
+                       f"{rng.randint(1, 99)}; # {rng.choice(_PROSE)}\n}}\n" for _ in range(_BLOCKS)]
+        pools["sh"] = [f"{(w := rng.choice(_WORDS))}_@N@() {{\n\t# {' '.join(rng.sample(_PROSE, 6))}\n"
+                       f"\techo \"{w} $1\"\n}}\n" for _ in range(_BLOCKS)]
+        return pools
 
 
 # --------------------------------------------------------------------------

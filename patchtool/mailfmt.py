@@ -181,9 +181,6 @@ def threading_headers(message_id: str | None, references: Sequence[str] = ()) ->
     return out
 
 
-@dataclass_free_marker := None  # noqa: B018  (keeps ruff from reordering the section comment)
-
-
 # -- whole mails -------------------------------------------------------------------
 
 

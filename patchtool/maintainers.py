@@ -281,9 +281,10 @@ class _RegexPattern(NamedTuple):
 class _DirPlan(NamedTuple):
     """What the paths directly in one directory must test; built once."""
 
-    chain_hits: tuple[_Hit, ...]  # literal subtree F: of this directory and above
-    chain_excluded: frozenset[int]  # literal subtree X: of this directory and above
-    prefix_tests: tuple[tuple[re.Pattern[str], bool, int, _Hit], ...]  # regex, tree, slashes, hit
+    chain_hits: tuple[_Hit, ...]  # subtree F: matching this directory (so all below it)
+    chain_excluded: frozenset[int]  # the same for X:
+    chain_tests: tuple[tuple[re.Pattern[str], bool, int, _Hit], ...]  # regex, tree, slashes, hit
+    path_tests: tuple[tuple[re.Pattern[str], bool, int, _Hit], ...]  # those a basename can change
     hits: tuple[_Hit, ...]  # chain_hits + globs whose every component already matched
     excluded: frozenset[int]
     leaf_tests: tuple[tuple[_Matcher, _Hit], ...]  # globs left to test on the basename
@@ -447,10 +448,19 @@ class _Index:
         tests = []
         if directory:
             parent = self.plan(directory[: directory.rfind("/", 0, len(directory) - 1) + 1])
-            hits, excluded, tests = list(parent.chain_hits), set(parent.chain_excluded), list(parent.prefix_tests)
+            hits, excluded, tests = list(parent.chain_hits), set(parent.chain_excluded), list(parent.chain_tests)
             for hit in self.tree_literals.get(directory, ()):
                 (excluded.add(hit[0]) if hit[3] == "X" else hits.append(hit))
         tests += self.prefix_globs.get(directory, ())
+        # A subtree glob's match ends at a "/" of the path, so it is decided
+        # by the directory alone (unless "|" or "(?" make it something else).
+        path_tests = []
+        for test in tests:
+            regex, tree, _slashes, hit = test
+            if not tree or "|" in regex.pattern or "(?" in regex.pattern:
+                path_tests.append(test)
+            elif regex.search(directory):
+                (excluded.add(hit[0]) if hit[3] == "X" else hits.append(hit))
         chain_hits, chain_excluded = tuple(hits), frozenset(excluded)
         leaf_tests = []
         for split in self._split_candidates(directory):
@@ -462,7 +472,8 @@ class _Index:
         plan = _DirPlan(
             chain_hits=chain_hits,
             chain_excluded=chain_excluded,
-            prefix_tests=tuple(tests),
+            chain_tests=tuple(tests),
+            path_tests=tuple(path_tests),
             hits=tuple(hits),
             excluded=frozenset(excluded),
             leaf_tests=tuple(leaf_tests),
@@ -490,9 +501,9 @@ class _Index:
         found = [hit for match, hit in plan.leaf_tests if match(path[cut:])]
         for length in plan.leaf_lengths:
             found += self.file_literals.get(path[: cut + length], ())
-        if plan.prefix_tests:
+        if plan.path_tests:
             slashes = path.count("/")
-            found += [hit for regex, tree, n, hit in plan.prefix_tests if (tree or n == slashes) and regex.search(path)]
+            found += [hit for regex, tree, n, hit in plan.path_tests if (tree or n == slashes) and regex.search(path)]
         n_tests = {*plan.n_tests, *self.n_always, *(self.n_in(path[cut:]) if self.n_grams else ())}
         found += [(n.section, n.order, 0, "N", n.value) for n in n_tests if n.regex.search(path)]
         if not found:

@@ -221,3 +221,72 @@ def test_mbox_with_a_missing_patch_names_it(repo: Repo, tmp_path: Path, capsys: 
     assert len(err.splitlines()) == 1
     assert "3/5" in err and str(path) in err
     assert not (tmp_path / "s").exists()
+
+
+def test_folder_without_unixfrom_and_signature(repo: Repo, tmp_path: Path) -> None:
+    base, head = build_history(repo)
+    files = format_patch(repo, f"{base}..{head}", tmp_path / "fp")
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for f in files:
+        text = f.read_bytes()
+        text = text.split(b"\n", 1)[1]  # no "From <sha> Mon Sep 17 ..." line
+        text = text[: text.rindex(b"-- \n")]  # no "-- \n2.39.5" signature
+        (bare / f.name).write_bytes(text)
+    plain = [a[:5] + (a[5],) for a in comparable(read_folder(tmp_path / "fp", name="s"))]
+    assert plain == comparable(read_folder(bare, name="s"))
+
+
+def test_quilt_series_file_orders_unnumbered_patches(repo: Repo, tmp_path: Path) -> None:
+    base, head = build_history(repo)
+    files = format_patch(repo, f"{base}..{head}", tmp_path / "fp", "--no-numbered")
+    (tmp_path / "fp" / "series").write_text(
+        "# applied in this order\n" + "".join(f"{f.name} -p1\n" for f in reversed(files))
+    )
+    series = read_folder(tmp_path / "fp", name="s")
+    assert [p.filename for p in series.patches] == [f.name for f in reversed(files)]
+
+
+def test_cover_letter_file_is_the_cover(repo: Repo, tmp_path: Path) -> None:
+    base, head = build_history(repo)
+    files = format_patch(repo, f"{base}..{head}", tmp_path / "fp", "--cover-letter", "--base", base)
+    assert files[0].name == "0000-cover-letter.patch"
+    cover = files[0].read_text().replace("*** BLURB HERE ***", "Why these four patches.")
+    files[0].write_text(cover)
+    series = read_folder(tmp_path / "fp", name="s")
+    assert series.total == 4
+    assert series.cover.prose == "Why these four patches.\n"
+    assert series.base_commit == base
+
+
+def test_crlf_latin1_mail_with_folded_headers(tmp_path: Path, repo: Repo) -> None:
+    repo.write("a.c", "one\ntwo\n")
+    repo.commit("base")
+    repo.write("a.c", "one\nzwei\n")
+    repo.commit("a: deutsch", author="Jörg Müller <j@example.de>")
+    out = tmp_path / "fp"
+    (mail,) = format_patch(repo, "HEAD~1..HEAD", out)
+    text = mail.read_text(encoding="utf-8")
+    text = text.replace("Subject: [PATCH] a: deutsch", "Subject: [PATCH] a:\n deutsch")
+    text = text.replace("From: =?UTF-8?q?J=C3=B6rg=20M=C3=BCller?=", "From: =?ISO-8859-1?Q?J=F6rg_M=FCller?=")
+    text = text.replace("\n\n", "\nContent-Type: text/plain; charset=ISO-8859-1\n\n", 1)
+    mail.write_bytes(text.replace("\n", "\r\n").encode("latin-1"))
+    series = read_folder(out, name="s")
+    patch = series.patches[0]
+    assert patch.author.name == "Jörg Müller"
+    assert patch.subject.summary == "a: deutsch"
+    assert [h.lines for h in patch.files[0].hunks] == [(" one", "-two", "+zwei")]
+
+
+def test_mbox_keeps_the_newest_copy_of_a_resent_patch(repo: Repo, tmp_path: Path) -> None:
+    path = thread_mbox(repo, tmp_path)
+    box = mailbox.mbox(str(path))
+    fourth = next(m for m in box if "4/5" in m["Subject"])
+    resent = mailbox.mboxMessage(fourth.as_bytes().replace(b"file 4", b"file four").replace(
+        b"Date: Wed, 11 Aug 2021", b"Date: Fri, 13 Aug 2021"))
+    box.add(resent)
+    box.flush()
+    box.close()
+    series = load_source(str(path), name="t")
+    assert series.total == 5
+    assert "+file four" in series.patches[3].diff
