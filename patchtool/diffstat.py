@@ -112,3 +112,137 @@ def summed_counts(patches: Sequence[Patch]) -> tuple[FileCount, ...]:
             if change.binary:
                 binary.add(change.path)
     return tuple(FileCount(p, None, a, d, p in binary) for p, (a, d) in sorted(totals.items()))
+
+
+# -- the series as a whole -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatchStat:
+    number: int
+    subject: str
+    stat: str
+
+
+@dataclass(frozen=True)
+class SubsystemRow:
+    """One MAINTAINERS section (or top-level folder) and what the series changes in it."""
+
+    name: str
+    files: tuple[str, ...]
+    insertions: int
+    deletions: int
+
+
+@dataclass(frozen=True)
+class FileSections:
+    path: str
+    sections: tuple[str, ...]  # every matching section, most specific first
+    most_specific: str | None
+
+
+@dataclass(frozen=True)
+class SeriesStat:
+    """The series' stats on one base; ``failed`` names the first patch that did not apply."""
+
+    base: str
+    commit: str
+    by_file: str
+    counts: tuple[FileCount, ...]
+    per_patch: tuple[PatchStat, ...]
+    failed: int | None = None
+
+
+def series_stat(repo: GitRepo, patches: Sequence[Patch], base: str, options: StatOptions) -> SeriesStat:
+    """Apply the series on ``base`` in a scratch store and let git count the net change."""
+    from patchtool.apply import apply_series
+
+    with repo.scratch() as store:
+        result = apply_series(store, base, patches)
+        failed = next((p.number for p in result.patches if not p.applies), None)
+        if failed is not None:
+            return SeriesStat(base, result.commit, "", (), (), failed)
+        per_patch = []
+        before = result.base_tree
+        for applied in result.patches:
+            per_patch.append(PatchStat(applied.number, applied.patch.subject.summary,
+                                       patch_stat(store, before, applied.tree, options)))
+            before = applied.tree
+        tip = result.result_tree or result.base_tree
+        return SeriesStat(
+            base=base,
+            commit=result.commit,
+            by_file=file_stat(store, result.base_tree, tip, options),
+            counts=file_counts(store, result.base_tree, tip),
+            per_patch=tuple(per_patch),
+        )
+
+
+def file_sections(counts: Sequence[FileCount], maintainers_text: str | None) -> tuple[FileSections, ...]:
+    """Each changed file's MAINTAINERS sections; top-level folders when there is no MAINTAINERS."""
+    if maintainers_text is None:
+        return tuple(
+            FileSections(c.path, (top,), top)
+            for c in counts
+            for top in [c.path.split("/", 1)[0] + "/" if "/" in c.path else "(top level)"]
+        )
+    from patchtool.maintainers import parse_maintainers
+
+    table = parse_maintainers(maintainers_text)
+    out = []
+    for c in counts:
+        names = tuple(m.section.name for m in table.sections_for(c.path))
+        out.append(FileSections(c.path, names, names[0] if names else None))
+    return tuple(out)
+
+
+def by_subsystem(
+    counts: Sequence[FileCount], sections: Sequence[FileSections], *, all_sections: bool = False
+) -> tuple[SubsystemRow, ...]:
+    """Group the net counts by section: each file in its most specific one, or in all of them."""
+    rows: dict[str, list] = {}
+    for count, owner in zip(counts, sections, strict=True):
+        names = owner.sections if all_sections else (owner.most_specific,)
+        for name in names or ("(no section)",):
+            row = rows.setdefault(name or "(no section)", [[], 0, 0])
+            row[0].append(count.path)
+            row[1] += count.insertions
+            row[2] += count.deletions
+    ordered = sorted(rows.items(), key=lambda kv: (-(kv[1][1] + kv[1][2]), kv[0]))
+    return tuple(SubsystemRow(name, tuple(files), ins, dels) for name, (files, ins, dels) in ordered)
+
+
+def subsystem_table(rows: Sequence[SubsystemRow], width: int = DEFAULT_WIDTH) -> str:
+    """A stat-like table: section, files, +/-, and a bar scaled the way git scales its graph."""
+    if not rows:
+        return " 0 files changed\n"
+    name_width = max(len(r.name) for r in rows)
+    totals = [r.insertions + r.deletions for r in rows]
+    num_width = len(str(max(totals)))
+    files_width = len(str(max(len(r.files) for r in rows)))
+    graph = max(width - name_width - num_width - files_width - 12, 6)
+    biggest = max(totals) or 1
+    lines = []
+    for row, total in zip(rows, totals, strict=True):
+        add, dele = _scaled(row.insertions, row.deletions, biggest, graph)
+        files = f"{len(row.files):>{files_width}} file{'s' if len(row.files) != 1 else ' '}"
+        lines.append(f" {row.name:<{name_width}} | {files} | {total:>{num_width}} {'+' * add}{'-' * dele}")
+    return "\n".join(lines) + "\n"
+
+
+def _scaled(add: int, dele: int, biggest: int, width: int) -> tuple[int, int]:
+    """git's scale_linear: non-zero counts get at least one column."""
+    if biggest <= width:
+        return add, dele
+    total = add + dele
+    scaled_total = _scale(total, width, biggest)
+    scaled_add = _scale(add, width, biggest)
+    if scaled_add >= scaled_total and dele:
+        scaled_add = scaled_total - 1
+    return scaled_add, scaled_total - scaled_add
+
+
+def _scale(value: int, width: int, biggest: int) -> int:
+    if value == 0:
+        return 0
+    return 1 + (value * (width - 1) // biggest)

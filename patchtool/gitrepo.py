@@ -214,6 +214,11 @@ class GitRepo:
             pos += n + 1
         return result
 
+    def read_path(self, treeish: str, path: str) -> bytes | None:
+        """The blob at ``path`` in ``treeish`` (a commit or tree), or None when there is none."""
+        proc = self.run_status("cat-file", "blob", f"{treeish}:{path}")
+        return proc.stdout if proc.returncode == 0 else None
+
     def ls_tree(
         self, tree: str, paths: Iterable[str] = (), *, recursive: bool = True
     ) -> dict[str, tuple[str, str, str]]:

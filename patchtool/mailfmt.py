@@ -151,17 +151,27 @@ def address_header(key: str, addresses: Sequence[str]) -> str:
     return f"{key}: " + ",\n    ".join(addresses) + "\n"
 
 
+def _rfc2822(when: dt.datetime, offset_minutes: int) -> str:
+    sign = "-" if offset_minutes < 0 else "+"
+    hours, minutes = divmod(abs(offset_minutes), 60)
+    return (f"{_DAYS[when.weekday()]}, {when.day} {_MONTHS[when.month - 1]} {when.year} "
+            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} {sign}{hours:02d}{minutes:02d}")
+
+
 def git_date(text: str) -> str:
     """A date in git's RFC 2822 form (``Wed, 1 Sep 2021 06:48:17 +0000``); unparsable text stays."""
     parsed = parsedate_tz(text) if text else None
     if parsed is None:
         return check_header_value(text, "date")
-    offset = parsed[9] or 0
-    when = dt.datetime(*parsed[:6])
-    sign = "-" if offset < 0 else "+"
-    hours, minutes = divmod(abs(offset) // 60, 60)
-    return (f"{_DAYS[when.weekday()]}, {when.day} {_MONTHS[when.month - 1]} {when.year} "
-            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} {sign}{hours:02d}{minutes:02d}")
+    return _rfc2822(dt.datetime(*parsed[:6]), (parsed[9] or 0) // 60)
+
+
+def epoch_date(timestamp: int, tz: str) -> str:
+    """git's RFC 2822 rendering of an ident's ``<seconds> <+hhmm>``."""
+    sign = -1 if tz.startswith("-") else 1
+    minutes = sign * (int(tz[1:3]) * 60 + int(tz[3:5]))
+    when = dt.datetime.fromtimestamp(timestamp, dt.timezone(dt.timedelta(minutes=minutes)))
+    return _rfc2822(when, minutes)
 
 
 MIME_HEADERS = ("MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"

@@ -71,3 +71,55 @@ def show_text(series: Series) -> str:
             count = "Bin" if f.binary else f"+{f.added}/-{f.removed}"
             lines.append(f"{'':>{width * 2 + 1}}   {name}  {count}")
     return "\n".join(lines)
+
+
+def diffstat_json(
+    series: Series,
+    stat: Any,
+    counts: Any,
+    sections: Any,
+    by: str,
+    *,
+    all_sections: bool = False,
+) -> dict[str, Any]:
+    """``diffstat --json``: per file its counts and sections; per patch; per subsystem."""
+    from patchtool.diffstat import by_subsystem
+
+    owners = {s.path: s for s in sections}
+    doc: dict[str, Any] = {
+        "series": series.name,
+        "version": series.version,
+        "by": by,
+        "net": stat is not None,
+        "base": stat.base if stat else None,
+        "commit": stat.commit if stat else None,
+        "files": [
+            {"path": c.path, "old_path": c.old_path, "insertions": c.insertions, "deletions": c.deletions,
+             "binary": c.binary,
+             "sections": list(owners[c.path].sections) if c.path in owners else [],
+             "most_specific": owners[c.path].most_specific if c.path in owners else None}
+            for c in counts
+        ],
+        "insertions": sum(c.insertions for c in counts),
+        "deletions": sum(c.deletions for c in counts),
+    }
+    if stat is not None:
+        doc["patches"] = [{"number": p.number, "subject": p.subject, "stat": p.stat} for p in stat.per_patch]
+    if sections:
+        doc["subsystems"] = [
+            {"section": r.name, "files": list(r.files), "insertions": r.insertions, "deletions": r.deletions}
+            for r in by_subsystem(counts, sections, all_sections=all_sections)
+        ]
+    return doc
+
+
+def summed_stat_text(counts: Any) -> str:
+    """A plain stat of summed counts (no repository, so not git's net stat)."""
+    if not counts:
+        return " 0 files changed\n"
+    width = max(len(c.path) for c in counts)
+    lines = [f" {c.path:<{width}} | {'Bin' if c.binary else c.insertions + c.deletions}" for c in counts]
+    ins = sum(c.insertions for c in counts)
+    dels = sum(c.deletions for c in counts)
+    lines.append(f" {len(counts)} files changed, {ins} insertions(+), {dels} deletions(-) (summed per patch)")
+    return "\n".join(lines) + "\n"

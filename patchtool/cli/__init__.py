@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from patchtool.cli import series_cmds  # noqa: F401  (registers import, show)
+from patchtool.cli import diffstat_cmd, series_cmds  # noqa: F401  (register their commands)
 from patchtool.cli.app import app
 from patchtool.errors import BadInput
 
-_OPTIONAL_COMMANDS = ("check_cmd", "diffstat_cmd", "cover_cmd", "export_cmd", "demo_cmd")
+_OPTIONAL_COMMANDS = ("check_cmd", "cover_cmd", "export_cmd", "demo_cmd")
 
 
 def _register_optional() -> None:

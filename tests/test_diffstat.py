@@ -1,0 +1,165 @@
+"""Diffstat by file, by patch and by subsystem, with git as the oracle.
+
+The series is applied in the object store and git counts the net change;
+the text must equal ``git diff --stat --summary BASE HEAD`` and the block
+``git format-patch --cover-letter`` writes, for every width combination.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from patchtool.cli import main
+from patchtool.diffstat import StatOptions, series_stat
+from patchtool.gitrepo import GitRepo
+from patchtool.sources.gitrange import read_range
+
+from .conftest import Repo
+
+LONG = "drivers/net/ethernet/mellanox/mlx5/core/steering/very_long_directory_name/"
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, str, str]:
+    """A base and a series with renames, binary, creates, deletes, mode changes, long paths, big counts."""
+    import os
+
+    from .conftest import PINNED
+
+    os.environ.update(PINNED)
+    repo = Repo(tmp_path_factory.mktemp("diffstat") / "repo")
+    repo.path.mkdir()
+    repo.git("init", "-q", "-b", "master")
+    repo.write("MAINTAINERS", (
+        "NETWORKING DRIVERS\nM:\tNet Dev <net@example.org>\nL:\tnetdev@vger.kernel.org\nS:\tMaintained\n"
+        "F:\tdrivers/net/\n\nMLX5 CORE\nM:\tMel Lanox <mel@example.org>\nS:\tSupported\n"
+        f"F:\tdrivers/net/ethernet/mellanox/mlx5/core/\n\nDOCS\nM:\tDoc <doc@example.org>\nS:\tMaintained\n"
+        "F:\tDocumentation/\n\nTHE REST\nM:\tLinus <torvalds@linux-foundation.org>\nS:\tBuried alive\n"
+        "F:\t*\nF:\t*/\n"
+    ))
+    repo.write(f"{LONG}flow_table_steering_rules.c", "".join(f"rule {i}\n" for i in range(3000)))
+    repo.write("drivers/net/old_name.c", "".join(f"static int v{i};\n" for i in range(60)))
+    repo.write("Documentation/obsolete.rst", "gone\n")
+    repo.write("scripts/tool.sh", "#!/bin/sh\n")
+    repo.write("firmware/blob.bin", bytes(range(256)) * 4)
+    repo.write("README", "readme\n")
+    base = repo.commit("base")
+    repo.write(f"{LONG}flow_table_steering_rules.c", "".join(f"rule {i} v2\n" for i in range(2500)))
+    repo.commit("mlx5: rewrite the steering rules")
+    (repo.path / "drivers/net/old_name.c").rename(repo.path / "drivers/net/new_name.c")
+    repo.commit("net: rename old_name.c")
+    (repo.path / "Documentation/obsolete.rst").unlink()
+    repo.write("Documentation/fresh.rst", "fresh\ndocs\n")
+    repo.commit("docs: replace obsolete.rst")
+    (repo.path / "scripts/tool.sh").chmod(0o755)
+    repo.write("firmware/blob.bin", bytes(range(255, -1, -1)) * 5)
+    repo.commit("firmware: update the blob, make tool.sh executable")
+    repo.write("README", "readme\nmore\n")
+    repo.write(f"{LONG}flow_table_steering_rules.c", "".join(f"rule {i} v3\n" for i in range(10)))
+    repo.commit("mlx5: rewrite again, README")
+    return repo, base, repo.git("rev-parse", "HEAD").strip()
+
+
+@pytest.mark.parametrize("width", [60, 68, 72, 80])
+@pytest.mark.parametrize("graph", [None, 0, 24])
+def test_by_file_equals_git_diff_stat(history: tuple[Repo, str, str], width: int, graph: int | None) -> None:
+    repo, base, head = history
+    git = GitRepo.open(repo.path)
+    series = read_range(git, f"{base}..{head}", name="s")
+    stat = series_stat(git, series.patches, base, StatOptions(width, graph))
+    args = [f"--stat={width}", "--summary"] + ([f"--stat-graph-width={graph}"] if graph is not None else [])
+    assert stat.by_file == repo.git("diff", *args, base, head)
+
+
+def test_by_file_equals_format_patch_cover_letter(history: tuple[Repo, str, str], tmp_path: Path) -> None:
+    repo, base, head = history
+    git = GitRepo.open(repo.path)
+    series = read_range(git, f"{base}..{head}", name="s")
+    stat = series_stat(git, series.patches, base, StatOptions())
+    repo.git("format-patch", "-q", "--cover-letter", "-o", str(tmp_path / "fp"), f"{base}..{head}")
+    cover = (tmp_path / "fp" / "0000-cover-letter.patch").read_text()
+    assert stat.by_file in cover
+    assert " 1 file changed" not in stat.by_file and "files changed" in stat.by_file
+
+
+def test_by_patch_equals_format_patch(history: tuple[Repo, str, str], tmp_path: Path) -> None:
+    repo, base, head = history
+    git = GitRepo.open(repo.path)
+    series = read_range(git, f"{base}..{head}", name="s")
+    stat = series_stat(git, series.patches, base, StatOptions())
+    repo.git("format-patch", "-q", "-o", str(tmp_path / "fp"), f"{base}..{head}")
+    for mail, patch_stat in zip(sorted((tmp_path / "fp").glob("*.patch")), stat.per_patch, strict=True):
+        text = mail.read_text(encoding="utf-8", errors="surrogateescape")
+        under_dashes = text.split("\n---\n", 1)[1].split("\n\ndiff --git", 1)[0] + "\n"
+        assert patch_stat.stat == under_dashes
+
+
+def test_by_subsystem_cli(history: tuple[Repo, str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, base, head = history
+    out = tmp_path / "s"
+    assert main(["import", f"{base}..{head}", "-o", str(out), "--repo", str(repo.path)]) == 0
+    capsys.readouterr()
+    assert main(["diffstat", str(out), "--by", "subsystem", "--json", "--repo", str(repo.path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    numstat = {}
+    for line in repo.git("diff", "--numstat", "-M", base, head).splitlines():
+        added, deleted, path = line.split("\t")
+        numstat[path.split(" => ")[-1].strip("{}")] = (added, deleted)
+    owners = {f["path"]: f["most_specific"] for f in doc["files"]}
+    assert owners[f"{LONG}flow_table_steering_rules.c"] == "MLX5 CORE"
+    assert owners["drivers/net/new_name.c"] == "NETWORKING DRIVERS"
+    assert owners["Documentation/fresh.rst"] == "DOCS"
+    assert owners["README"] == "THE REST"
+    mlx5 = next(r for r in doc["subsystems"] if r["section"] == "MLX5 CORE")
+    added, deleted = numstat[f"{LONG}flow_table_steering_rules.c"]
+    assert (mlx5["insertions"], mlx5["deletions"]) == (int(added), int(deleted))
+    assert sum(r["insertions"] for r in doc["subsystems"]) == doc["insertions"]
+    capsys.readouterr()
+    assert main(["diffstat", str(out), "--by", "subsystem", "--all-sections", "--repo", str(repo.path)]) == 0
+    table = capsys.readouterr().out
+    assert "THE REST" in table and "NETWORKING DRIVERS" in table
+
+
+def test_no_maintainers_groups_by_folder(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("fs/a.c", "a\n")
+    repo.write("mm/b.c", "b\n")
+    base = repo.commit("base")
+    repo.write("fs/a.c", "a\na2\n")
+    repo.write("mm/b.c", "b\nb2\nb3\n")
+    repo.commit("both")
+    out = tmp_path / "s"
+    assert main(["import", f"{base}..HEAD", "-o", str(out), "--repo", str(repo.path)]) == 0
+    capsys.readouterr()
+    assert main(["diffstat", str(out), "--by", "subsystem", "--repo", str(repo.path)]) == 0
+    captured = capsys.readouterr()
+    assert "grouped by top-level folder" in captured.err
+    assert [line.split("|")[0].strip() for line in captured.out.splitlines()] == ["mm/", "fs/"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    sizes=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 4000)), min_size=1, max_size=6),
+    width=st.sampled_from([60, 68, 72, 80]),
+    graph=st.sampled_from([None, 0, 24]),
+)
+def test_counts_in_the_thousands(tmp_path_factory: pytest.TempPathFactory, sizes: list[tuple[int, int]],
+                                 width: int, graph: int | None) -> None:
+    repo = Repo(tmp_path_factory.mktemp("k") / "repo")
+    repo.path.mkdir()
+    repo.git("init", "-q", "-b", "master")
+    for i, (before, _) in enumerate(sizes):
+        repo.write(f"dir{i}/" + "n" * (i * 9) + f"{i}.c", "".join(f"{j}\n" for j in range(before)))
+    base = repo.commit("base")
+    for i, (_, after) in enumerate(sizes):
+        repo.write(f"dir{i}/" + "n" * (i * 9) + f"{i}.c", "".join(f"x{j}\n" for j in range(after)))
+    head = repo.commit("change")
+    git = GitRepo.open(repo.path)
+    series = read_range(git, f"{base}..{head}", name="s")
+    stat = series_stat(git, series.patches, base, StatOptions(width, graph))
+    args = [f"--stat={width}", "--summary"] + ([f"--stat-graph-width={graph}"] if graph is not None else [])
+    assert stat.by_file == repo.git("diff", *args, base, head)
