@@ -115,6 +115,9 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 # without "/" (anything else may match a "/" or count one it does not match).
 _SIMPLE_GLOB = re.compile(r"(?:[^\\^$|+(){}\[\]]|\[\^?[^\]\[/\\^]+\])*")
 
+# An N: regex that can tell "dir/" from "dir/file" by looking at the end.
+_END_SENSITIVE = re.compile(r"\$|\\[ZzBA]|\(\?")
+
 _NAME_ADDRESS = re.compile(r"([^<]+)<(.+@.*)>")
 _BRACKETED = re.compile(r"[ \t\n\r\f\v]*<(.+@\S*)>")
 _BARE = re.compile(r"(.+@\S*)")
@@ -252,44 +255,65 @@ def dir_predicate(paths: Iterable[str]) -> Callable[[str], bool]:
 _Kind = Literal["F", "N", "X"]
 _Hit = tuple[int, int, int, _Kind, str]  # section, order (line), depth, kind, value
 _Matcher = Callable[[str], object]
+_NEVER = re.compile(r"(?!)")
 
 
-class _FilePattern(NamedTuple):
-    hit: _Hit
-    text: str  # the regex source; for a literal value the value itself
-    tree: bool  # ends in "/": matches the whole subtree
+class _Regex:
+    """A regex compiled on first use: most of a kernel-size file's are never
+    needed for one patch.  One that does not compile matches nothing."""
+
+    __slots__ = ("_compiled", "error", "flags", "line", "source")
+
+    def __init__(self, source: str, flags: int, line: int) -> None:
+        self.source, self.flags, self.line = source, flags, line
+        self._compiled: re.Pattern[str] | None = None
+        self.error = ""
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            try:
+                self._compiled = re.compile(self.source, self.flags)
+            except (re.error, OverflowError, RecursionError) as err:
+                self.error, self._compiled = str(err), _NEVER
+        return self._compiled
+
+    def search(self, text: str) -> bool:
+        return (self._compiled or self.compiled()).search(text) is not None
+
+
+_Test = tuple[_Regex, bool, int, _Hit]  # regex, ends in "/", slashes, hit
 
 
 class _SplitGlob(NamedTuple):
-    """A glob without a trailing "/": with equal slash counts it matches
-    component by component (a wildcard cannot swallow a "/" without the path
-    then having more slashes than the pattern)."""
+    """A glob without a trailing "/" and with no "/" but its separators: with
+    equal slash counts it matches component by component, since a wildcard
+    swallowing a "/" would leave the path more slashes than the pattern."""
 
-    pattern: _FilePattern
+    hit: _Hit
     dirs: tuple[str, ...]  # the value's directory components, as written
     leaf: str  # its last component, as written
 
 
 class _RegexPattern(NamedTuple):
-    section: int
-    order: int
-    value: str
-    regex: re.Pattern[str]
+    hit: _Hit
+    regex: _Regex
     literal: str  # every match contains it ("" when none is known)
+    prefix_safe: bool  # a match in "dir/" is a match in "dir/anything"
 
 
 class _DirPlan(NamedTuple):
     """What the paths directly in one directory must test; built once."""
 
-    chain_hits: tuple[_Hit, ...]  # subtree F: matching this directory (so all below it)
+    chain_hits: tuple[_Hit, ...]  # subtree F: matching this directory, so all below
     chain_excluded: frozenset[int]  # the same for X:
-    chain_tests: tuple[tuple[re.Pattern[str], bool, int, _Hit], ...]  # regex, tree, slashes, hit
-    path_tests: tuple[tuple[re.Pattern[str], bool, int, _Hit], ...]  # those a basename can change
-    hits: tuple[_Hit, ...]  # chain_hits + globs whose every component already matched
+    chain_tests: tuple[_Test, ...]  # non-literal patterns filed at or above it
+    path_tests: tuple[_Test, ...]  # those the basename can decide
+    decisive: dict[int, _Hit]  # per section the hit of its last matching line
     excluded: frozenset[int]
-    leaf_tests: tuple[tuple[_Matcher, _Hit], ...]  # globs left to test on the basename
+    leaf_tests: tuple[tuple[_Matcher, _Hit], ...]  # split globs left to test on the basename
     leaf_lengths: tuple[int, ...]  # basename lengths of literal file patterns here
-    n_tests: tuple[_RegexPattern, ...]  # N: whose literal is in the directory part
+    n_tests: tuple[_RegexPattern, ...]  # N: the directory could not decide
+    n_known: frozenset[int]  # lines of the N: decided or listed above
     result: tuple[SectionMatch, ...]  # the answer when nothing else matches
 
 
@@ -386,45 +410,60 @@ class _Index:
         self.leaf_lengths: dict[str, set[int]] = {}
         self.split_globs: dict[tuple[int, int, str], list[_SplitGlob]] = {}
         self.split_unkeyed: dict[int, list[_SplitGlob]] = {}
-        self.prefix_globs: dict[str, list[tuple[re.Pattern[str], bool, int, _Hit]]] = {}
+        self.prefix_globs: dict[str, list[_Test]] = {}
         self.n_by_gram: dict[str, list[_RegexPattern]] = {}
         self.n_always: list[_RegexPattern] = []
         self.n_grams: frozenset[str] = frozenset()
+        self.keywords: list[tuple[int, _Regex, _Regex]] = []
+        self.regexes: list[_Regex] = []
         self.plans: dict[str, _DirPlan] = {}
         self.matchers: dict[tuple[str, bool], _Matcher] = {}
         self.sections: tuple[Section, ...] = ()
         self.answers: dict[_Hit, SectionMatch] = {}
 
-    def finish(self, sections: tuple[Section, ...]) -> None:
-        self.sections = sections
-        self.n_grams = frozenset(self.n_by_gram)
+    def regex(self, source: str, flags: int, line: int) -> _Regex:
+        regex = _Regex(source, flags, line)
+        self.regexes.append(regex)
+        return regex
 
-    def add_file_pattern(self, pattern: _FilePattern, regex: re.Pattern[str] | None) -> None:
-        value = pattern.hit[4]
-        if regex is None and pattern.tree:
-            self.tree_literals.setdefault(pattern.text, []).append(pattern.hit)
-        elif regex is None:
-            self.file_literals.setdefault(pattern.text, []).append(pattern.hit)
-            cut = pattern.text.rfind("/") + 1
-            self.leaf_lengths.setdefault(pattern.text[:cut], set()).add(len(pattern.text) - cut)
-        elif not pattern.tree and _SIMPLE_GLOB.fullmatch(value):
+    def add_file_pattern(self, hit: _Hit, text: str, literal: bool) -> None:
+        value, tree = hit[4], text.endswith("/")
+        if literal and tree:
+            self.tree_literals.setdefault(text, []).append(hit)
+        elif literal:
+            self.file_literals.setdefault(text, []).append(hit)
+            cut = text.rfind("/") + 1
+            self.leaf_lengths.setdefault(text[:cut], set()).add(len(text) - cut)
+        elif not tree and _SIMPLE_GLOB.fullmatch(value):
             *dirs, leaf = value.split("/")
-            split = _SplitGlob(pattern, tuple(dirs), leaf)
-            literal = [i for i, part in enumerate(dirs) if not _GLOB_CHARS.search(part)]
-            if literal:  # file it under its deepest literal directory component
-                key = (len(dirs), literal[-1], dirs[literal[-1]])
+            split = _SplitGlob(hit, tuple(dirs), leaf)
+            literal_dirs = [i for i, part in enumerate(dirs) if not _GLOB_CHARS.search(part)]
+            if literal_dirs:  # filed under its deepest literal directory component
+                key = (len(dirs), literal_dirs[-1], dirs[literal_dirs[-1]])
                 self.split_globs.setdefault(key, []).append(split)
             else:
                 self.split_unkeyed.setdefault(len(dirs), []).append(split)
         else:
-            test = (regex, pattern.tree, pattern.text.count("/"), pattern.hit)
+            test = (self.regex("^" + text, 0, hit[1]), tree, text.count("/"), hit)
             self.prefix_globs.setdefault(_index_key(value), []).append(test)
 
-    def add_regex(self, pattern: _RegexPattern) -> None:
+    def add_n(self, hit: _Hit) -> None:
+        value = hit[4]
+        safe = not _END_SENSITIVE.search(value)
+        pattern = _RegexPattern(hit, self.regex(value, re.VERBOSE, hit[1]), _required_literal(value), safe)
         if len(pattern.literal) >= 3 and "/" not in pattern.literal:
             self.n_by_gram.setdefault(pattern.literal[:3], []).append(pattern)
         else:
             self.n_always.append(pattern)
+
+    def add_keyword(self, section: int, line: int, value: str) -> None:
+        # Perl interpolates "^[+-].*$keyword" without a group: keep it so.
+        plain, prefixed = self.regex(value, re.VERBOSE, line), self.regex("^[+-].*" + value, re.VERBOSE, line)
+        self.keywords.append((section, plain, prefixed))
+
+    def finish(self, sections: tuple[Section, ...]) -> None:
+        self.sections = sections
+        self.n_grams = frozenset(self.n_by_gram)
 
     def matcher(self, part: str, whole: bool) -> _Matcher:
         """Test for one component of a split glob (``whole``: to its end)."""
@@ -434,7 +473,7 @@ class _Index:
         return found
 
     def n_in(self, text: str) -> list[_RegexPattern]:
-        """N: patterns whose literal occurs in ``text`` (no "/" in it)."""
+        """N: patterns whose literal occurs in ``text``."""
         grams = {text[i : i + 3] for i in range(len(text) - 2)} & self.n_grams
         return [p for gram in grams for p in self.n_by_gram[gram] if p.literal in text]
 
@@ -445,41 +484,52 @@ class _Index:
             return plan
         hits: list[_Hit] = []
         excluded: set[int] = set()
-        tests = []
+        tests: list[_Test] = []
         if directory:
             parent = self.plan(directory[: directory.rfind("/", 0, len(directory) - 1) + 1])
             hits, excluded, tests = list(parent.chain_hits), set(parent.chain_excluded), list(parent.chain_tests)
-            for hit in self.tree_literals.get(directory, ()):
-                (excluded.add(hit[0]) if hit[3] == "X" else hits.append(hit))
+            found = list(self.tree_literals.get(directory, ()))
+        else:
+            found = []
         tests += self.prefix_globs.get(directory, ())
-        # A subtree glob's match ends at a "/" of the path, so it is decided
-        # by the directory alone (unless "|" or "(?" make it something else).
+        # A subtree glob's match ends at a "/" of the path, so the directory
+        # alone decides it (unless "|" or "(?" make it something else).
         path_tests = []
         for test in tests:
             regex, tree, _slashes, hit = test
-            if not tree or "|" in regex.pattern or "(?" in regex.pattern:
+            if not tree or "|" in regex.source or "(?" in regex.source:
                 path_tests.append(test)
             elif regex.search(directory):
-                (excluded.add(hit[0]) if hit[3] == "X" else hits.append(hit))
+                found.append(hit)
+        _sort_hits(found, hits, excluded)
         chain_hits, chain_excluded = tuple(hits), frozenset(excluded)
         leaf_tests = []
         for split in self._split_candidates(directory):
-            hit = split.pattern.hit
             if split.leaf == "*":
-                (excluded.add(hit[0]) if hit[3] == "X" else hits.append(hit))
+                found.append(split.hit)
             else:
-                leaf_tests.append((self.matcher(split.leaf, False), hit))
+                leaf_tests.append((self.matcher(split.leaf, False), split.hit))
+        n_tests = []
+        for n in {*self.n_in(directory), *self.n_always} if self.n_grams or self.n_always else ():
+            if n.prefix_safe and n.regex.search(directory):
+                found.append(n.hit)
+            else:
+                n_tests.append(n)
+        hits, excluded = list(chain_hits), set(chain_excluded)
+        _sort_hits(found, hits, excluded)
+        decisive = _decisive(hits, excluded)
         plan = _DirPlan(
             chain_hits=chain_hits,
             chain_excluded=chain_excluded,
             chain_tests=tuple(tests),
             path_tests=tuple(path_tests),
-            hits=tuple(hits),
+            decisive=decisive,
             excluded=frozenset(excluded),
             leaf_tests=tuple(leaf_tests),
             leaf_lengths=tuple(sorted(self.leaf_lengths.get(directory, ()))),
-            n_tests=tuple(self.n_in(directory)) if self.n_by_gram else (),
-            result=self.rank(hits, excluded),
+            n_tests=tuple(n_tests),
+            n_known=frozenset(n.hit[1] for n in (*self.n_in(directory), *self.n_always)),
+            result=self.ranked(decisive),
         )
         self.plans[directory] = plan
         return plan
@@ -498,28 +548,31 @@ class _Index:
     def sections_for(self, path: str) -> tuple[SectionMatch, ...]:
         cut = path.rfind("/") + 1
         plan = self.plans.get(path[:cut]) or self.plan(path[:cut])
-        found = [hit for match, hit in plan.leaf_tests if match(path[cut:])]
+        base = path[cut:]
+        found = [hit for match, hit in plan.leaf_tests if match(base)]
         for length in plan.leaf_lengths:
             found += self.file_literals.get(path[: cut + length], ())
         if plan.path_tests:
             slashes = path.count("/")
             found += [hit for regex, tree, n, hit in plan.path_tests if (tree or n == slashes) and regex.search(path)]
-        n_tests = {*plan.n_tests, *self.n_always, *(self.n_in(path[cut:]) if self.n_grams else ())}
-        found += [(n.section, n.order, 0, "N", n.value) for n in n_tests if n.regex.search(path)]
+        found += [n.hit for n in plan.n_tests if n.regex.search(path)]
+        if self.n_grams:
+            found += [n.hit for n in self.n_in(base) if n.hit[1] not in plan.n_known and n.regex.search(path)]
         if not found:
             return plan.result
-        hits = list(plan.hits)
-        excluded = set(plan.excluded)
+        decisive = dict(plan.decisive)
+        excluded = {hit[0] for hit in found if hit[3] == "X"}
+        for section in excluded:
+            decisive.pop(section, None)
+        excluded.update(plan.excluded)
         for hit in found:
-            (excluded.add(hit[0]) if hit[3] == "X" else hits.append(hit))
-        return self.rank(hits, excluded)
-
-    def rank(self, hits: Iterable[_Hit], excluded: Container[int]) -> tuple[SectionMatch, ...]:
-        """Per section the hit of its last matching line; deepest first, then file order."""
-        decisive: dict[int, _Hit] = {}
-        for hit in hits:
-            if hit[0] not in excluded and (hit[0] not in decisive or hit[1] > decisive[hit[0]][1]):
+            known = decisive.get(hit[0])
+            if hit[0] not in excluded and (known is None or hit[1] > known[1]):
                 decisive[hit[0]] = hit
+        return self.ranked(decisive)
+
+    def ranked(self, decisive: dict[int, _Hit]) -> tuple[SectionMatch, ...]:
+        """Deepest first, then file order."""
         ranked = sorted(decisive.values(), key=lambda hit: (-hit[2], hit[0]))
         return tuple(self.answers.get(hit) or self._answer(hit) for hit in ranked)
 
@@ -528,6 +581,21 @@ class _Index:
         answer = SectionMatch(self.sections[section], depth, "N" if kind == "N" else "F", value)
         self.answers[hit] = answer
         return answer
+
+
+def _sort_hits(found: Iterable[_Hit], hits: list[_Hit], excluded: set[int]) -> None:
+    for hit in found:
+        (excluded.add(hit[0]) if hit[3] == "X" else hits.append(hit))
+
+
+def _decisive(hits: Iterable[_Hit], excluded: Container[int]) -> dict[int, _Hit]:
+    """Per section not excluded, the hit of its last matching line."""
+    decisive: dict[int, _Hit] = {}
+    for hit in hits:
+        known = decisive.get(hit[0])
+        if hit[0] not in excluded and (known is None or hit[1] > known[1]):
+            decisive[hit[0]] = hit
+    return decisive
 
 
 def _always(_text: str) -> bool:
@@ -555,9 +623,15 @@ class Maintainers:
     """A parsed MAINTAINERS file: its sections and the index to match paths."""
 
     sections: tuple[Section, ...]
-    problems: tuple[ParseProblem, ...] = ()
     _index: _Index = field(default_factory=_Index, repr=False, compare=False)
-    _keywords: tuple[tuple[int, re.Pattern[str], re.Pattern[str]], ...] = field(default=(), repr=False, compare=False)
+    _problems: tuple[ParseProblem, ...] = field(default=(), repr=False, compare=False)
+
+    def problems(self) -> tuple[ParseProblem, ...]:
+        """Odd input tolerated: type lines before any section, regexes that do
+        not compile (compiled here; they match nothing), in line order."""
+        bad = [r for r in self._index.regexes if r.compiled() is _NEVER]
+        found = [ParseProblem(r.line, f"regex {r.source!r} does not compile ({r.error}); ignored") for r in bad]
+        return tuple(sorted({*self._problems, *found}, key=lambda p: (p.line, p.message)))
 
     def section(self, name: str) -> Section | None:
         """The first section called ``name``."""
@@ -577,19 +651,16 @@ class Maintainers:
 
     def keyword_sections(self, patch_text: str) -> tuple[Section, ...]:
         """Sections whose K: regexes match the patch (see module doc), file order."""
-        if not self._keywords:
-            return ()
+        keywords = self._index.keywords
         found: set[int] = set()
         in_diff = False
-        for line in _lines_with_ends(patch_text):
+        for line in _lines_with_ends(patch_text) if keywords else ():
             if _PATCH_FILE.match(line):
                 in_diff = True
-                continue
-            if _PATCH_SKIP.match(line):
-                continue
-            for section, plain, prefixed in self._keywords:
-                if section not in found and (prefixed if in_diff else plain).search(line):
-                    found.add(section)
+            elif not _PATCH_SKIP.match(line):
+                found.update(
+                    s for s, plain, diff in keywords if s not in found and (diff if in_diff else plain).search(line)
+                )
         return tuple(self.sections[i] for i in sorted(found))
 
     def recipients(
@@ -600,15 +671,12 @@ class Maintainers:
         chief_penguins: bool = False,
     ) -> Recipients:
         """get_maintainer.pl's default recipients for ``paths`` (see module doc)."""
-        order: list[Section] = []
-        seen: set[int] = set()
+        order: dict[int, Section] = {}
         for path in dict.fromkeys(paths):
             for match in self.sections_for(path):
-                if match.section.index not in seen:
-                    seen.add(match.section.index)
-                    order.append(match.section)
+                order.setdefault(match.section.index, match.section)
         keyword = self.keyword_sections(patch_text) if patch_text else ()
-        return _collect(tuple(order), keyword, chief_penguins)
+        return _collect(tuple(order.values()), keyword, chief_penguins)
 
 
 def _lines_with_ends(text: str) -> list[str]:
@@ -702,19 +770,18 @@ def parse_maintainers(text: str, *, is_dir: Callable[[str], bool] | None = None)
     """
     problems: list[ParseProblem] = []
     index = _Index()
-    keywords: list[tuple[int, re.Pattern[str], re.Pattern[str]]] = []
     sections: list[Section] = []
     for number, draft in enumerate(_read_drafts(text, problems)):
         values: dict[str, list[str]] = {k: [] for k in "MRLSFXNK"}
         other: list[tuple[str, str]] = []
         for position, (line, letter, value) in enumerate(draft.fields):
             if letter in "FX":
-                _add_file_pattern(index, number, line, letter, value, is_dir, problems)
+                _add_file_pattern(index, number, line, letter, value, is_dir)
             elif letter == "N":
-                _add_regex(index, number, line, value, problems)
+                index.add_n((number, line, 0, "N", value))
             elif letter == "K":
-                _add_keyword(keywords, number, line, value, problems)
-            if draft.skip_people and position == 0 and letter not in "FXNK":
+                index.add_keyword(number, line, value)
+            elif draft.skip_people and position == 0:
                 continue
             if letter in values:
                 values[letter].append(value)
@@ -737,25 +804,11 @@ def parse_maintainers(text: str, *, is_dir: Callable[[str], bool] | None = None)
             )
         )
     index.finish(tuple(sections))
-    return Maintainers(index.sections, tuple(problems), index, tuple(keywords))
-
-
-def _compile(source: str, flags: int, line: int, problems: list[ParseProblem]) -> re.Pattern[str]:
-    try:
-        return re.compile(source, flags)
-    except (re.error, OverflowError, RecursionError) as err:
-        problems.append(ParseProblem(line, f"regex {source!r} does not compile ({err}); ignored"))
-        return re.compile(r"(?!)")
+    return Maintainers(index.sections, index, tuple(problems))
 
 
 def _add_file_pattern(
-    index: _Index,
-    section: int,
-    line: int,
-    letter: str,
-    value: str,
-    is_dir: Callable[[str], bool] | None,
-    problems: list[ParseProblem],
+    index: _Index, section: int, line: int, letter: str, value: str, is_dir: Callable[[str], bool] | None
 ) -> None:
     text = _convert(value)
     if is_dir is not None and text and not text.endswith("/") and is_dir(text):
@@ -765,23 +818,4 @@ def _add_file_pattern(
     if literal:  # matched as written: "." only needs escaping in a regex
         text = value + ("/" if tree and not value.endswith("/") else "")
     depth = -1 if value.startswith("*") else text.count("/") + (0 if tree else 1)
-    hit: _Hit = (section, line, depth, "F" if letter == "F" else "X", value)
-    regex = None if literal else _compile("^" + text, 0, line, problems)
-    index.add_file_pattern(_FilePattern(hit, text, tree), regex)
-
-
-def _add_regex(index: _Index, section: int, line: int, value: str, problems: list[ParseProblem]) -> None:
-    regex = _compile(value, re.VERBOSE, line, problems)
-    index.add_regex(_RegexPattern(section, line, value, regex, _required_literal(value)))
-
-
-def _add_keyword(
-    keywords: list[tuple[int, re.Pattern[str], re.Pattern[str]]],
-    section: int,
-    line: int,
-    value: str,
-    problems: list[ParseProblem],
-) -> None:
-    plain = _compile(value, re.VERBOSE, line, problems)
-    prefixed = _compile("^[+-].*" + value, re.VERBOSE, line, problems)
-    keywords.append((section, plain, prefixed))
+    index.add_file_pattern((section, line, depth, "F" if letter == "F" else "X", value), text, literal)

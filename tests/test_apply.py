@@ -116,6 +116,9 @@ class Tree:
     def __init__(self, files: dict[str, tuple[bytes, bool]]):
         self.files = dict(files)
 
+    def __repr__(self) -> str:
+        return f"Tree({self.files!r})"
+
     def write(self, repo: Repo) -> None:
         for p in repo.path.rglob("*"):
             if p.is_file() and ".git" not in p.relative_to(repo.path).parts:
