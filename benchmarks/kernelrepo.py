@@ -105,7 +105,12 @@ class _FastImport:
 
     def __init__(self, repo: Path, extra: Sequence[str] = ()) -> None:
         self.proc = subprocess.Popen(
-            ["git", "-C", str(repo), "fast-import", "--quiet", "--done", *extra],
+            # No deltas: fast-import deltifies each blob against the previous one
+            # whatever it is, which costs more time than it saves space here and
+            # leaves 50-deep delta chains for every later blob read.  zlib level 1
+            # for the same reason.
+            ["git", "-C", str(repo), "-c", "pack.compression=1", "fast-import", "--quiet",
+             "--done", "--depth=0", *extra],
             stdin=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=_env(),
@@ -650,7 +655,18 @@ class _Shape:
         self.split("samples", 300, _SAMPLES)
         self.add("LICENSES/preferred", 15, "license")
         self.add("LICENSES/exceptions", 5, "license")
-        return self.leaves
+        # big driver-ish directories have sub-directories of their own
+        out: list[_Leaf] = []
+        for leaf in self.leaves:
+            if leaf.weight < 45 or leaf.kind not in ("c", "doc", "yaml", "selftest") or \
+                    leaf.path.split("/")[0] in ("include", "kernel", "mm", "fs", "security"):
+                out.append(leaf)
+                continue
+            subs = rng.sample(_WORDS, self.n(int(leaf.weight / 30)))
+            share = leaf.weight * 0.6 / len(subs)
+            out.append(_Leaf(leaf.path, leaf.weight * 0.4, leaf.kind))
+            out += [_Leaf(f"{leaf.path}/{sub}", share, leaf.kind) for sub in subs]
+        return out
 
 
 def _allocate(leaves: list[_Leaf], n: int) -> list[int]:
@@ -691,9 +707,11 @@ def _name_files(leaf: _Leaf, count: int, rng: random.Random, own: Sequence[str])
         if f"{leaf.path}/{name}" not in taken:
             names.append(name)
     exts = _C_EXT[leaf.kind]
-    tries = 0
+    if leaf.path.startswith("include/") or base in ("linux", "include", "asm"):
+        base = rng.choice(_WORDS)
+    seen = set(names)
+    misses = 0
     while len(names) + len(own) < count:
-        tries += 1
         ext = rng.choice(exts)
         w1, w2 = rng.choice(_WORDS), rng.choice(_WORDS)
         if leaf.kind == "yaml":
@@ -712,11 +730,14 @@ def _name_files(leaf: _Leaf, count: int, rng: random.Random, own: Sequence[str])
                     f"{w1}{rng.randint(2, 999)}")
             if leaf.kind == "doc":
                 stem = stem.replace("_", "-")
-        if tries > 50:
-            stem = f"{stem}{tries}"
+        if misses > 20:  # a crowded directory: number the names
+            stem = f"{stem}{misses}"
         name = stem + ext
-        if name in _FORBIDDEN_NAMES or f"{leaf.path}/{name}" in taken or name in names:
+        if name in _FORBIDDEN_NAMES or f"{leaf.path}/{name}" in taken or name in seen:
+            misses += 1
             continue
+        misses = 0
+        seen.add(name)
         names.append(name)
     return sorted([*own, *(f"{leaf.path}/{n}" for n in names[: count - len(own)])])
 
@@ -753,9 +774,9 @@ class _Text:
             return [f"{t}ret = @P@_{v}_{n}(priv, {rng.choice(('0', 'true', 'false', 'flags', 'val', 'i'))});",
                     f"{t}if (ret)", f"{t}\treturn ret;"]
         if k < 0.30:
-            return [f"{t}val = readl(priv->base + @P@_REG_{n.upper()});"]
+            return [f"{t}val = readl(priv->base + @PU@_REG_{n.upper()});"]
         if k < 0.40:
-            return [f"{t}writel(val | @P@_{n.upper()}_EN, priv->base + @P@_REG_{n.upper()});"]
+            return [f"{t}writel(val | @PU@_{n.upper()}_EN, priv->base + @PU@_REG_{n.upper()});"]
         if k < 0.50:
             return [f"{t}priv->{f} = {rng.choice(('val', 'i', '0', 'ret', f'BIT({rng.randint(0, 31)})'))};"]
         if k < 0.58:
@@ -765,10 +786,10 @@ class _Text:
         if k < 0.64 and depth < 2:
             body = [x for _ in range(rng.randint(1, 3)) for x in self.statement(ind + 1, depth + 1)]
             return [f"{t}for (i = 0; i < priv->num_{n}s; i++) {{", *body, f"{t}}}"]
-        if k < 0.70 and depth < 2:
+        if k < 0.70 and depth == 0:
             body = [x for _ in range(rng.randint(1, 3)) for x in self.statement(ind + 1, depth + 1)]
             return [f"{t}mutex_lock(&priv->lock);", *body, f"{t}mutex_unlock(&priv->lock);"]
-        if k < 0.75 and depth < 2:
+        if k < 0.75 and depth == 0:
             body = [x for _ in range(rng.randint(1, 2)) for x in self.statement(ind + 1, depth + 1)]
             return [f"{t}spin_lock_irqsave(&priv->slock, flags);", *body,
                     f"{t}spin_unlock_irqrestore(&priv->slock, flags);"]
@@ -778,10 +799,10 @@ class _Text:
         if k < 0.88 and depth < 2:
             lines = [f"{t}switch (priv->{f}) {{"]
             for c in rng.sample(_NOUNS, rng.randint(2, 4)):
-                lines += [f"{t}case @P@_{c.upper()}:", *self.statement(ind + 1, 2), f"{t}\tbreak;"]
+                lines += [f"{t}case @PU@_{c.upper()}:", *self.statement(ind + 1, 2), f"{t}\tbreak;"]
             return [*lines, f"{t}default:", f"{t}\treturn -EINVAL;", f"{t}}}"]
         if k < 0.94:
-            return [f"{t}val = FIELD_GET(@P@_{n.upper()}_MASK, val);", f"{t}i += val;"]
+            return [f"{t}val = FIELD_GET(@PU@_{n.upper()}_MASK, val);", f"{t}i += val;"]
         return [f"{t}usleep_range({rng.randint(1, 50) * 10}, {rng.randint(60, 200) * 10});"]
 
     def _function(self) -> str:
@@ -826,14 +847,14 @@ class _Text:
                 out.append(pool[i])
                 have += sizes[i]
             out.append(blocks[4][int(r() * _BLOCKS)])
-        return "".join(out).replace("@P@", p).encode()
+        return "".join(out).replace("@PU@", p.upper()).replace("@P@", p).encode()
 
     def _blocks(self) -> list[list[str]]:
         """Pre-rendered includes, defines, structs, prototypes and footers (``@P@`` inside)."""
         rng = self.rng
         includes = ["".join(f"#include <{h}>\n" for h in sorted(rng.sample(_HEADERS, rng.randint(3, 10))))
                     + "\n" for _ in range(_BLOCKS)]
-        defines = ["".join(f"#define @P@_REG_{n.upper()}\t\t0x{i * 4:02x}\n"
+        defines = ["".join(f"#define @PU@_REG_{n.upper()}\t\t0x{i * 4:02x}\n"
                            for i, n in enumerate(rng.sample(_NOUNS, rng.randint(3, 12)))) + "\n"
                    for _ in range(_BLOCKS)]
         structs = ["struct @P@_priv {\n\tstruct device *dev;\n\tvoid __iomem *base;\n"
@@ -1106,7 +1127,7 @@ def _maintainers(rng: random.Random, leaves: list[_Leaf], files: list[str], n_fi
                  ) -> tuple[str, int, int]:
     """Returns (MAINTAINERS text, sections, F:/X:/N: patterns)."""
     target = max(12, round(3000 * n_files / _FULL))
-    per_section = 6.6
+    per_section = 8.0
     people = _people(rng, max(20, target))
     dirs = {leaf.path for leaf in leaves}
     headers = [f for f in files if f.startswith("include/") and f.endswith(".h")] or files
@@ -1143,7 +1164,7 @@ def _maintainers(rng: random.Random, leaves: list[_Leaf], files: list[str], n_fi
 
     def extras(path: str, n: int, in_dir: Sequence[str]) -> list[str]:
         out: list[str] = []
-        word = _ident(path.rsplit("/", 1)[-1].split(".")[0])
+        word = re.sub(r"[^a-z0-9]", "", path.rsplit("/", 1)[-1].split(".")[0].lower())
         for _ in range(n):
             k = rng.random()
             if k < 0.3 and in_dir:
@@ -1203,7 +1224,7 @@ def _maintainers(rng: random.Random, leaves: list[_Leaf], files: list[str], n_fi
     for title in sorted(sections, key=lambda t: (t.casefold(), t)):
         lines = sections[title]
         tags = [ln for ln in lines if ln[0] not in "FXNK"]
-        pats = list(dict.fromkeys(ln for ln in lines if ln[0] in "FXNK"))
+        pats = sorted(set(ln for ln in lines if ln[0] in "FXNK"), key=lambda ln: ("FXNK".index(ln[0]), ln))
         n_patterns += sum(1 for ln in pats if ln[0] in "FXN")
         out.append("\n".join([title, *tags, *pats]) + "\n\n")
     out.append(_THE_REST)

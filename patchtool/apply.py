@@ -116,14 +116,9 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
 
 
-def _tree_bytes(entries: dict[bytes, Entry]) -> bytes:
+def _sort_key(name: bytes, mode: str) -> bytes:
     # git orders tree entries by name, a directory's name read as if it ended in "/".
-    def key(name: bytes) -> bytes:
-        return name + b"/" if entries[name][0] == _TREE_MODE else name
-
-    return b"".join(
-        entries[n][0].encode() + b" " + n + b"\x00" + bytes.fromhex(entries[n][1]) for n in sorted(entries, key=key)
-    )
+    return name + b"/" if mode == _TREE_MODE else name
 
 
 def _parse_tree(data: bytes) -> dict[bytes, Entry]:
@@ -161,24 +156,38 @@ class _Trees:
         self.blobs: dict[str, bytes] = {}
         self.dirty: set[str] = set()
         self.new_blobs: dict[str, bytes] = {}
-        self.new_trees: dict[str, dict[bytes, Entry]] = {}
+        self.new_trees: dict[str, bytes] = {}  # id -> its mktree records
+        self.written: set[str] = set()
+        # A directory's names in git's order, kept while only ids change (the usual
+        # edit), and each entry's bytes in a tree object and in mktree's input:
+        # a 200-patch series rehashes the same big directories again and again.
+        self._order: dict[str, list[bytes]] = {}
+        self._records: dict[tuple[bytes, str, str], tuple[bytes, bytes]] = {}
 
-    def prefetch(self, paths: set[str]) -> None:
-        """Read every directory on ``paths`` and the blobs at ``paths`` in one ``cat-file``."""
-        dirs = {a for p in paths for a in _ancestors(p)} - self.dirs.keys()
-        names = [self.root] if "" not in self.dirs else []
-        names += [f"{self.root}:{d}" for d in sorted(dirs)] + [f"{self.root}:{p}" for p in sorted(paths)]
-        got = self.store.read_objects(names)
-        if self.root in got:
-            self.dirs[""] = _parse_tree(got[self.root][2])
-        for d in sorted(dirs, key=lambda x: x.count("/")):
-            obj = got.get(f"{self.root}:{d}")
+    @classmethod
+    def load(cls, store: GitRepo, base: str, paths: set[str]) -> tuple[str, _Trees]:
+        """The base's commit id, and its tree with every directory on ``paths`` and the
+        blobs at ``paths`` read: all in one ``cat-file --batch``."""
+        if not base or base.startswith("-") or "\n" in base:
+            raise BadInput(f"not a valid ref: {base!r}")
+        rev = f"{base}^{{tree}}"
+        dirs = sorted({a for p in paths for a in _ancestors(p)}, key=lambda x: x.count("/"))
+        commit_name = f"{base}^{{commit}}"
+        got = store.read_objects([commit_name, rev, *(f"{rev}:{d}" for d in dirs),
+                                  *(f"{rev}:{p}" for p in sorted(paths))])
+        if commit_name not in got or rev not in got:
+            raise BadInput(f"unknown revision: {base}")
+        trees = cls(store, got[rev][0])
+        trees.dirs[""] = _parse_tree(got[rev][2])
+        for d in dirs:
+            obj = got.get(f"{rev}:{d}")
             if obj is not None and obj[1] == "tree":
-                self.dirs[d] = _parse_tree(obj[2])
+                trees.dirs[d] = _parse_tree(obj[2])
         for p in paths:
-            obj = got.get(f"{self.root}:{p}")
+            obj = got.get(f"{rev}:{p}")
             if obj is not None and obj[1] == "blob":
-                self.blobs[obj[0]] = obj[2]
+                trees.blobs[obj[0]] = obj[2]
+        return got[commit_name][0], trees
 
     def _dir(self, d: str) -> dict[bytes, Entry]:
         if d in self.dirs:
@@ -245,10 +254,13 @@ class _Trees:
             if e is not None and e[0] != _TREE_MODE:
                 raise _Refused(f"{path}: {a} is a file in the base")
         entries = self._dir(d)
+        old = entries.get(name)
         if entry is None:
             entries.pop(name, None)
         else:
             entries[name] = entry
+        if old is None or entry is None or (old[0] == _TREE_MODE) != (entry[0] == _TREE_MODE):
+            self._order.pop(d, None)
         self.dirty.update(["", *_ancestors(path)])
 
     def flush(self) -> str:
@@ -258,40 +270,55 @@ class _Trees:
             if d == "":
                 continue
             parent, name = _split(d)
+            siblings = self._dir(parent)
             if entries:
-                oid = self._hash_tree(entries)
-                self._dir(parent)[name] = (_TREE_MODE, oid)
-            else:
-                self._dir(parent).pop(name, None)  # git has no empty directories
+                if name not in siblings:
+                    self._order.pop(parent, None)
+                siblings[name] = (_TREE_MODE, self._hash_tree(d))
+            elif name in siblings:
+                del siblings[name]  # git has no empty directories
+                self._order.pop(parent, None)
         if "" in self.dirty or not self.dirs:
-            self.root = self._hash_tree(self._dir("")) if self._dir("") else EMPTY_TREE
+            self.root = self._hash_tree("") if self._dir("") else EMPTY_TREE
         self.dirty.clear()
         return self.root
 
-    def _hash_tree(self, entries: dict[bytes, Entry]) -> str:
-        body = _tree_bytes(entries)
+    def _hash_tree(self, d: str) -> str:
+        entries = self.dirs[d]
+        order = self._order.get(d)
+        if order is None:
+            order = self._order[d] = sorted(entries, key=lambda n: _sort_key(n, entries[n][0]))
+        body = bytearray()
+        records = bytearray()
+        cache = self._records
+        for name in order:
+            mode, oid = entries[name]
+            rec = cache.get((name, mode, oid))
+            if rec is None:
+                rec = cache[(name, mode, oid)] = (
+                    mode.encode() + b" " + name + b"\x00" + bytes.fromhex(oid),
+                    GitRepo.mktree_record(mode, oid, name),
+                )
+            body += rec[0]
+            records += rec[1]
         oid = hashlib.sha1(b"tree %d\x00" % len(body) + body).hexdigest()
         if oid not in self.new_trees:
-            self.new_trees[oid] = dict(entries)
+            self.new_trees[oid] = bytes(records)
         return oid
 
     def write(self) -> None:
-        """Write the new blobs and trees (into the scratch store) and check git agrees on their ids."""
-        blobs = list(self.new_blobs.items())
-        written = self.store.write_blobs(data for _, data in blobs)
+        """Write the new blobs and trees not written yet (into the scratch store) and check
+        git agrees on their ids."""
+        blobs = [(oid, data) for oid, data in self.new_blobs.items() if oid not in self.written]
+        written = self.store.write_blobs_stream([data for _, data in blobs])
         if written != [oid for oid, _ in blobs]:
             raise RuntimeError("git hashed a blob differently from patchtool")
+        self.written.update(written)
         # new_trees is in creation order: every subtree was hashed before the trees holding it.
-        trees = [(oid, e) for oid, e in self.new_trees.items() if e]
-        rows = [
-            [(mode, _kind(mode), oid, name) for name, (mode, oid) in entries.items()] for _, entries in trees
-        ]
-        if self.store.write_trees(rows) != [oid for oid, _ in trees]:
+        trees = [(oid, recs) for oid, recs in self.new_trees.items() if oid not in self.written]
+        self.written.update(oid for oid, _ in trees)
+        if self.store.write_trees(recs for _, recs in trees) != [oid for oid, _ in trees]:
             raise RuntimeError("git mktree wrote a tree different from patchtool's")
-
-
-def _kind(mode: str) -> str:
-    return "tree" if mode == _TREE_MODE else "commit" if mode == "160000" else "blob"
 
 
 class _Refused(Exception):
@@ -455,9 +482,15 @@ class _Applier:
             fc = sec.change
             if fc.kind is ChangeKind.ADD or fc.old_path is None:
                 continue
-            if not sec.old_id or _ZERO.match(sec.old_id):
-                return None, f"{fc.old_path}: no pre-image blob id in the patch for a 3-way merge"
-            data = self.trees.find_blob(sec.old_id)
+            data = self.trees.find_blob(sec.old_id) if sec.old_id and not _ZERO.match(sec.old_id) else None
+            if data is None and not fc.added and not fc.removed:
+                # git's build_fake_ancestor: a mode-only change (or a pure rename) takes
+                # the pre-image from the current tree.
+                current = self.trees.get(fc.old_path)
+                if current is None:
+                    return None, f"3-way merge impossible: mode change for {fc.old_path}, which is not in the base"
+                fake[fc.old_path] = (sec.old_mode or current[0], current[1])
+                continue
             if data is None:
                 return None, (f"3-way merge impossible: the repository lacks the pre-image blob {sec.old_id} "
                               f"of {fc.old_path}")
@@ -465,6 +498,7 @@ class _Applier:
         theirs = self.plain(sections, lookup=fake.get, read=self.trees.blob)
         if theirs.problems:
             return None, "3-way merge impossible: the patch does not apply to the blobs its index lines name"
+        moved = self._renamed_in_base(fake)
         # Pair each changed path with its pre-image (a rename's new path with its old one).
         pairs: list[tuple[str | None, str | None]] = []
         for sec in sections:
@@ -481,6 +515,12 @@ class _Applier:
                 t = theirs.changes.get(old_path, fake.get(old_path))
             a = self.trees.get(old_path) if old_path else self.trees.get(new_path or "")
             where = new_path or old_path or ""
+            if old_path in moved:
+                # The base renamed the file: merge-recursive follows it there.
+                if new_path != old_path:
+                    return None, (f"{old_path}: 3-way merge conflict: renamed to {moved[old_path]} in the base "
+                                  f"and {'deleted' if new_path is None else 'to ' + new_path} by the patch")
+                where, a = moved[old_path], self.trees.get(moved[old_path])
             if old_path and new_path and old_path != new_path and a is None:
                 return None, f"{old_path}: 3-way merge conflict: the patch renames a file the base does not have"
             merged = self._merge3(where, o, a, t)
@@ -492,6 +532,22 @@ class _Applier:
                     return None, f"{new_path}: 3-way merge conflict: renamed by the patch onto an existing file"
             changes[where] = merged
         return changes, ""
+
+    def _renamed_in_base(self, fake: dict[str, Entry]) -> dict[str, str]:
+        """Pre-image paths the current tree no longer has but holds under another name."""
+        gone = [p for p in fake if self.trees.get(p) is None]
+        if not gone:
+            return {}
+        # Rare: git's rename detection needs both trees in the object store.
+        self.trees.write()
+        ancestor = _Trees(self.trees.store, EMPTY_TREE)
+        ancestor.dirs[""] = {}
+        for path, entry in fake.items():
+            ancestor.set(path, entry)
+        fake_tree = ancestor.flush()
+        ancestor.write()
+        renames = self.trees.store.find_renames(fake_tree, self.trees.root)
+        return {p: renames[p] for p in gone if p in renames}
 
     def _merge3(self, path: str, o: Entry | None, a: Entry | None, t: Entry | None) -> Entry | str | None:
         if o == t:
@@ -550,12 +606,9 @@ def _hunk_problem(path: str, f: HunkFailure) -> Problem:
 
 def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyResult:
     """Apply ``patches`` in order on ``base`` in ``store`` (a scratch view of the repository)."""
-    commit = store.resolve(base)
-    name = f"{commit}^{{tree}}"
-    base_tree = store.read_objects([name])[name][0]
-    trees = _Trees(store, base_tree)
+    commit, trees = _Trees.load(store, base, {path for p in patches for fc in p.files for path in fc.paths})
+    base_tree = trees.root
     sections = [[_section(fc) for fc in p.files] for p in patches]
-    trees.prefetch({path for p in patches for fc in p.files for path in fc.paths})
     applier = _Applier(trees)
     tree = base_tree
     results: list[PatchResult] = []

@@ -17,11 +17,12 @@ bare repository (``mailmap.blob`` defaults to ``HEAD:.mailmap``) at that tip.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from patchtool.apply import ApplyResult
+from patchtool.apply import ApplyResult, apply_series
 from patchtool.datafiles import shipped_template
 from patchtool.diffstat import StatOptions, file_stat
 from patchtool.errors import BadInput
@@ -30,7 +31,6 @@ from patchtool.mailfmt import (
     GIT_SIGNATURE,
     MIME_HEADERS,
     address_header,
-    check_header_value,
     epoch_date,
     from_header,
     git_date,
@@ -54,7 +54,7 @@ class Ident:
 class CoverOptions:
     """What the caller decides: stat options, message id, the commit the ``From`` line names."""
 
-    stat: StatOptions = StatOptions()
+    stat: StatOptions = field(default_factory=StatOptions)
     message_id: str | None = None
     references: tuple[str, ...] = ()
     tip: str | None = None
@@ -97,25 +97,20 @@ def _non_ascii_commits(series: Series, committer: Person | None) -> bool:
     return not all(t.isascii() for t in texts)
 
 
-def cover_context(store: GitRepo, series: Series, result: ApplyResult, options: CoverOptions) -> dict[str, Any]:
-    """Every variable a cover template sees (listed in the README)."""
-    if result.result_tree is None:
-        failed = [str(p.number) for p in result.patches if not p.applies]
-        raise BadInput(f"the series does not apply on {result.base} (patch {', '.join(failed)}): "
-                       "no cover letter for a series that does not apply")
-    committer = options.committer
+def _sender_and_date(series: Series, committer: Ident | None) -> tuple[Person, str]:
+    """``[cover] from``/``date``, else the committer git would record (format-patch's choice), else now."""
     sender = series.cover.author or (committer.person if committer else None)
     if sender is None:
         raise BadInput("no sender: set [cover] from in series.toml or user.name/user.email in git config")
     date = git_date(series.cover.date) if series.cover.date else (committer.date if committer else "")
     if not date:
-        raise BadInput("no date: set [cover] date in series.toml or a git identity")
-    subject = series.subject_for(0)
-    if not subject.summary:
-        subject = Subject("*** SUBJECT HERE ***", subject.prefix, subject.rfc, subject.version,
-                          subject.number, subject.total)
-    to = [check_header_value(a, "To address") for a in series.to]
-    cc = [check_header_value(a, "Cc address") for a in series.cc]
+        now = time.time()
+        date = epoch_date(int(now), time.strftime("%z", time.localtime(now)))
+    return sender, date
+
+
+def _headers(series: Series, sender: Person, date: str, subject: Subject, options: CoverOptions) -> str:
+    """The cover's header block as ``git format-patch --cover-letter`` writes it."""
     tip = options.tip or (series.patches[-1].commit if series.patches else None) or "0" * 40
     headers = f"From {tip} Mon Sep 17 00:00:00 2001\n"
     headers += threading_headers(options.message_id, options.references)
@@ -123,10 +118,23 @@ def cover_context(store: GitRepo, series: Series, result: ApplyResult, options: 
     headers += from_header(sender, encode=False)
     headers += f"Date: {date}\n"
     headers += subject_header(subject, encode=False)
-    if _non_ascii_commits(series, committer.person if committer else None):
+    if _non_ascii_commits(series, options.committer.person if options.committer else None):
         headers += MIME_HEADERS
-    headers += address_header("To", to) + address_header("Cc", cc)
+    return headers + address_header("To", series.to) + address_header("Cc", series.cc)
 
+
+def cover_context(store: GitRepo, series: Series, result: ApplyResult, options: CoverOptions) -> dict[str, Any]:
+    """Every variable a cover template sees (listed in the README)."""
+    if result.result_tree is None:
+        failed = [str(p.number) for p in result.patches if not p.applies]
+        raise BadInput(f"the series does not apply on {result.base} (patch {', '.join(failed)}): "
+                       "no cover letter for a series that does not apply")
+    sender, date = _sender_and_date(series, options.committer)
+    prerequisites = options.prerequisite_patch_ids or tuple(series.extra.get("prerequisite-patch-ids", ()))
+    subject = series.subject_for(0)
+    if not subject.summary:  # git's placeholder, so an untitled series gives git's own cover
+        subject = replace(subject, summary="*** SUBJECT HERE ***")
+    headers = _headers(series, sender, date, subject, options)
     mailmap = read_mailmap(store, result.result_tree)
     entries = [(p.author.name, p.author.email, p.subject.summary) for p in series.patches]
     blurb, changes, changelog, links, links_text = _blurb(series)
@@ -139,7 +147,7 @@ def cover_context(store: GitRepo, series: Series, result: ApplyResult, options: 
         "series": series.name, "title": series.title, "version": series.version, "rfc": series.rfc,
         "prefix": series.prefix, "total": series.total,
         "subject": subject.render(), "sender": str(sender), "sender_name": sender.name,
-        "sender_email": sender.email, "date": date, "to": to, "cc": cc,
+        "sender_email": sender.email, "date": date, "to": list(series.to), "cc": list(series.cc),
         "message_id": options.message_id or "", "headers": headers,
         "prose": series.cover.prose, "blurb": blurb, "changes": changes, "changelog": changelog,
         "links": links, "links_text": links_text, "patches": patches,
@@ -148,9 +156,38 @@ def cover_context(store: GitRepo, series: Series, result: ApplyResult, options: 
         "shortlog_w": render_shortlog(entries, SHORTLOG_W, mailmap),
         "diffstat": file_stat(store, result.base_tree, result.result_tree, options.stat),
         "base": series.base or result.base, "base_commit": result.commit,
-        "prerequisite_patch_ids": list(options.prerequisite_patch_ids),
+        "prerequisite_patch_ids": [str(p) for p in prerequisites],
         "range_diff": options.range_diff, "signature": options.signature,
     }
+
+
+def series_base(series: Series, store: GitRepo) -> str:
+    """The commit the series is for: ``base-commit`` when the repository has it, else ``base``."""
+    if series.base_commit and store.has_object(f"{series.base_commit}^{{commit}}"):
+        return series.base_commit
+    if series.base:
+        return series.base
+    if series.base_commit:
+        raise BadInput(f"base-commit {series.base_commit} is not in this repository and series.toml has no base")
+    raise BadInput("series.toml names no base (set base = \"v5.14-rc5\" or base-commit)")
+
+
+def cover_letter(
+    repo: GitRepo,
+    series: Series,
+    *,
+    template: str | None = None,
+    stat_width: int | None = None,
+    stat_graph_width: int | None = None,
+) -> str:
+    """Apply the series in a scratch store and render its cover letter."""
+    stat = StatOptions.from_render(dict(series.render), width=stat_width, graph_width=stat_graph_width)
+    with repo.scratch() as store:
+        result = apply_series(store, series_base(series, store), series.patches)
+        version = store.text("version").strip().removeprefix("git version ").strip()
+        context = cover_context(store, series, result, CoverOptions(
+            stat=stat, committer=git_ident(store), signature=version or GIT_SIGNATURE))
+        return render_cover(context, template_for(series, template))
 
 
 def load_template(spec: str | None) -> tuple[str, str]:

@@ -212,8 +212,8 @@ def by_subsystem(
     return tuple(SubsystemRow(name, tuple(files), ins, dels) for name, (files, ins, dels) in ordered)
 
 
-def subsystem_table(rows: Sequence[SubsystemRow], width: int = DEFAULT_WIDTH) -> str:
-    """A stat-like table: section, files, +/-, and a bar scaled the way git scales its graph."""
+def subsystem_table(rows: Sequence[SubsystemRow], counts: Sequence[FileCount], width: int = DEFAULT_WIDTH) -> str:
+    """A stat-like table: section, files, +/-, a bar scaled the way git scales its graph, a total line."""
     if not rows:
         return " 0 files changed\n"
     name_width = max(len(r.name) for r in rows)
@@ -227,6 +227,11 @@ def subsystem_table(rows: Sequence[SubsystemRow], width: int = DEFAULT_WIDTH) ->
         add, dele = _scaled(row.insertions, row.deletions, biggest, graph)
         files = f"{len(row.files):>{files_width}} file{'s' if len(row.files) != 1 else ' '}"
         lines.append(f" {row.name:<{name_width}} | {files} | {total:>{num_width}} {'+' * add}{'-' * dele}")
+    ins = sum(c.insertions for c in counts)
+    dels = sum(c.deletions for c in counts)
+    lines.append(f" {len(rows)} section{'s' if len(rows) != 1 else ''}, {len(counts)} file"
+                 f"{'s' if len(counts) != 1 else ''} changed, {ins} insertion{'s' if ins != 1 else ''}(+), "
+                 f"{dels} deletion{'s' if dels != 1 else ''}(-)")
     return "\n".join(lines) + "\n"
 
 

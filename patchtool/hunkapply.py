@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _BINARY_BLOCK = re.compile(rb"^(literal|delta) (\d+)$")
+_GIT_SPACE = b" \t\n\r"  # git's own isspace() (sane_ctype: not \v, not \f)
 
 
 @dataclass(frozen=True)
@@ -171,12 +172,21 @@ def find_pos(img: list[bytes], patched: list[bool], pre: tuple[bytes, ...], line
             return False
         if any(patched[p:p + k]):
             return False
-        return tuple(img[p:p + k]) == pre
+        if not k or tuple(img[p:p + k - 1]) != pre[:-1]:
+            return not k
+        last, have = pre[-1], img[p + k - 1]
+        if last.endswith(b"\n") or match_end:
+            return have == last
+        # git compares the pre-image's bytes only (memcmp over its length) and the
+        # lines' whitespace-blind hashes: a last line without its newline matches a
+        # line that continues with nothing but whitespace.
+        return have.startswith(last) and not have[len(last):].strip(_GIT_SPACE)
 
     if match_beginning or match_end:
         # Only one line can satisfy the anchor; git's walk ends there or nowhere.
         return line if matches(line) else -1
-    first = pre[0] if pre else None
+    # A quick look at the first line before the full compare (exact only when it has its newline).
+    first = pre[0] if pre and pre[0].endswith(b"\n") else None
     for dist in range(max(line, nr - line) + 1):
         for p in (line + dist, line - dist) if dist else (line,):
             if 0 <= p <= nr and (first is None or (p < nr and img[p] == first)) and matches(p):

@@ -17,15 +17,17 @@ Parsing (get_maintainer.pl's ``read_maintainer_file``, v5.14)
   a run of type lines; name lines not followed by a type line (the preamble,
   its indented ``\\tM: ...`` descriptions, headings, dashes) name nothing.
 * Type lines before any name line are tolerated as get_maintainer.pl
-  tolerates them: they form a first section named after its first line
-  (``"F:value"``), whose first line counts for F:/X:/N:/K: matching but not as
-  a person, list or status (get_maintainer.pl reads people from the line after
-  a section's name).  It is reported in ``Maintainers.problems``.
+  tolerates them: they form a first section named after its first line as
+  get_maintainer.pl stores it (``"F:fs/.*"``), whose first line counts for
+  F:/X:/N:/K: matching but not as a person, list or status (get_maintainer.pl
+  reads those from the line after a section's name).  ``problems()`` says so.
 * Deliberate deviation: a trailing ``\\r`` (CRLF files) is dropped; Perl keeps
   it and then no pattern of such a file can match.
 
 Matching a path (``get_maintainers`` and ``file_match_pattern``)
 ----------------------------------------------------------------
+Paths are repository-relative, as git prints them.
+
 * F:/X: values become regexes: ``.`` -> ``\\.``, ``*`` -> ``.*``, ``?`` -> ``.``;
   every other character keeps its regex meaning (``[...]`` is a class).  With
   ``is_dir``, a value naming a directory of the tree gets a trailing ``/``.
@@ -46,8 +48,10 @@ Matching a path (``get_maintainers`` and ``file_match_pattern``)
   depth, exactly as get_maintainer.pl overwrites its hash.
 * Sections are ranked deepest first.  get_maintainer.pl breaks ties in Perl
   hash order (random); here ties keep file order.
-* An F:/X:/N: value that Python's ``re`` cannot compile matches nothing and is
-  reported in ``problems`` (Perl would die on it).
+* ``most_specific`` is the first of that ranking: THE REST only when nothing
+  else matches.
+* An F:/X:/N:/K: value that Python's ``re`` cannot compile matches nothing and
+  ``problems()`` reports it (Perl would die on it).
 
 Keywords (``K:``), reported separately
 --------------------------------------
@@ -74,13 +78,19 @@ Recipients (get_maintainer.pl's default output, no git)
   ``subscribers-only`` lists left out (its ``--s`` is off by default).
 * No ``.mailmap`` rewriting, no git signers (``--nogit --nogit-fallback``).
 
-Speed
------
-Patterns are indexed by their literal leading directories.  Mapping a path
-looks up each directory prefix of the path (cached per directory), tests only
-the glob patterns filed under those prefixes, finds literal file patterns by
-dictionary look-ups of the path's own prefixes, and pre-filters N: regexes by
-a trigram of a literal every match must contain.
+Speed (the index)
+-----------------
+Parsing compiles nothing; regexes are compiled on first use.  Paths are
+answered per directory first, and the plan for a directory is built once from
+its parent's: literal subtree patterns are a dict look-up per directory level;
+a subtree glob's match ends at a "/", so the directory decides it; a glob
+without a trailing "/" whose only specials are ``* ? [..]`` cannot cross a "/"
+once slash counts are equal, so it is filed under its deepest literal
+directory component and its directories are tested once per directory; N:
+regexes are filed under a trigram of a literal every match contains, and
+decided per directory when a match there holds for every file in it.  What is
+left for the file itself: literal file patterns (dict look-ups of the path's
+prefixes), the last component of globs, and the rare other patterns.
 """
 
 from __future__ import annotations
@@ -312,7 +322,7 @@ class _DirPlan(NamedTuple):
     excluded: frozenset[int]
     leaf_tests: tuple[tuple[_Matcher, _Hit], ...]  # split globs left to test on the basename
     leaf_lengths: tuple[int, ...]  # basename lengths of literal file patterns here
-    n_tests: tuple[_RegexPattern, ...]  # N: the directory could not decide
+    n_tests: tuple[tuple[Callable[[str], object], _Hit], ...]  # N: the directory could not decide
     n_known: frozenset[int]  # lines of the N: decided or listed above
     result: tuple[SectionMatch, ...]  # the answer when nothing else matches
 
@@ -514,7 +524,7 @@ class _Index:
             if n.prefix_safe and n.regex.search(directory):
                 found.append(n.hit)
             else:
-                n_tests.append(n)
+                n_tests.append((n.regex.compiled().search, n.hit))
         hits, excluded = list(chain_hits), set(chain_excluded)
         _sort_hits(found, hits, excluded)
         decisive = _decisive(hits, excluded)
@@ -549,13 +559,13 @@ class _Index:
         cut = path.rfind("/") + 1
         plan = self.plans.get(path[:cut]) or self.plan(path[:cut])
         base = path[cut:]
-        found = [hit for match, hit in plan.leaf_tests if match(base)]
+        found = [hit for match, hit in plan.leaf_tests if match(base)] if plan.leaf_tests else []
         for length in plan.leaf_lengths:
             found += self.file_literals.get(path[: cut + length], ())
         if plan.path_tests:
             slashes = path.count("/")
             found += [hit for regex, tree, n, hit in plan.path_tests if (tree or n == slashes) and regex.search(path)]
-        found += [n.hit for n in plan.n_tests if n.regex.search(path)]
+        found += [hit for search, hit in plan.n_tests if search(path)]
         if self.n_grams:
             found += [n.hit for n in self.n_in(base) if n.hit[1] not in plan.n_known and n.regex.search(path)]
         if not found:
@@ -753,7 +763,7 @@ def _read_drafts(text: str, problems: list[ParseProblem]) -> list[_Draft]:
         if not after_type:
             if pending is None:
                 problems.append(ParseProblem(number, f"{letter}: line before any section name"))
-                drafts.append(_Draft(f"{letter}:{value}", number, skip_people=True))
+                drafts.append(_Draft("", number, skip_people=True))  # named by parse_maintainers
             else:
                 drafts.append(_Draft(pending[1], pending[0]))
                 pending = None
@@ -772,6 +782,9 @@ def parse_maintainers(text: str, *, is_dir: Callable[[str], bool] | None = None)
     index = _Index()
     sections: list[Section] = []
     for number, draft in enumerate(_read_drafts(text, problems)):
+        if draft.skip_people:  # get_maintainer.pl names it after its first line as it stores it
+            _line, letter, value = draft.fields[0]
+            draft.name = f"{letter}:{_stored_pattern(value, is_dir) if letter in 'FX' else value}"
         values: dict[str, list[str]] = {k: [] for k in "MRLSFXNK"}
         other: list[tuple[str, str]] = []
         for position, (line, letter, value) in enumerate(draft.fields):
@@ -807,12 +820,18 @@ def parse_maintainers(text: str, *, is_dir: Callable[[str], bool] | None = None)
     return Maintainers(index.sections, index, tuple(problems))
 
 
-def _add_file_pattern(
-    index: _Index, section: int, line: int, letter: str, value: str, is_dir: Callable[[str], bool] | None
-) -> None:
+def _stored_pattern(value: str, is_dir: Callable[[str], bool] | None) -> str:
+    """An F:/X: value as get_maintainer.pl keeps it: a regex, "/" added to a directory."""
     text = _convert(value)
     if is_dir is not None and text and not text.endswith("/") and is_dir(text):
         text += "/"
+    return text
+
+
+def _add_file_pattern(
+    index: _Index, section: int, line: int, letter: str, value: str, is_dir: Callable[[str], bool] | None
+) -> None:
+    text = _stored_pattern(value, is_dir)
     tree = text.endswith("/")
     literal = _META_RE.search(value) is None
     if literal:  # matched as written: "." only needs escaping in a regex

@@ -9,6 +9,7 @@ tree must be the tree ``git am`` made.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -155,7 +156,7 @@ def _change(draw: st.DrawFn, tree: Tree, tag: str, allow_structural: bool) -> No
         data, exe = tree.files[path]
         tree.files[path] = (_edit(draw, data, tag), exe)
     elif kind == "new" or not texts:
-        path = draw(st.sampled_from(_NAMES + ["new/x.c", "lib/new.c"]))
+        path = draw(st.sampled_from([*_NAMES, "new/x.c", "lib/new.c"]))
         if path not in tree.files and not any(p.startswith(path + "/") for p in tree.files):
             tree.files[path] = (_text(draw, tag), False)
     elif kind == "delete" and len(tree.files) > 1:
@@ -211,8 +212,9 @@ def scenarios(draw: st.DrawFn) -> tuple[Tree, list[Tree], list[Tree]]:
     return start, series, drift
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                HealthCheck.too_slow])
+# PATCHTOOL_EXAMPLES=500 for a longer hunt; 25 keeps the suite fast.
+@settings(max_examples=int(os.environ.get("PATCHTOOL_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(scenario=scenarios())
 def test_generated_series_match_git_am(tmp_path_factory: pytest.TempPathFactory, scenario) -> None:
     tmp = tmp_path_factory.mktemp("gen")

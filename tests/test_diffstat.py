@@ -38,7 +38,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, str, str]:
     repo.write("MAINTAINERS", (
         "NETWORKING DRIVERS\nM:\tNet Dev <net@example.org>\nL:\tnetdev@vger.kernel.org\nS:\tMaintained\n"
         "F:\tdrivers/net/\n\nMLX5 CORE\nM:\tMel Lanox <mel@example.org>\nS:\tSupported\n"
-        f"F:\tdrivers/net/ethernet/mellanox/mlx5/core/\n\nDOCS\nM:\tDoc <doc@example.org>\nS:\tMaintained\n"
+        "F:\tdrivers/net/ethernet/mellanox/mlx5/core/\n\nDOCS\nM:\tDoc <doc@example.org>\nS:\tMaintained\n"
         "F:\tDocumentation/\n\nTHE REST\nM:\tLinus <torvalds@linux-foundation.org>\nS:\tBuried alive\n"
         "F:\t*\nF:\t*/\n"
     ))
@@ -138,7 +138,8 @@ def test_no_maintainers_groups_by_folder(repo: Repo, tmp_path: Path, capsys: pyt
     assert main(["diffstat", str(out), "--by", "subsystem", "--repo", str(repo.path)]) == 0
     captured = capsys.readouterr()
     assert "grouped by top-level folder" in captured.err
-    assert [line.split("|")[0].strip() for line in captured.out.splitlines()] == ["mm/", "fs/"]
+    assert [line.split("|")[0].strip() for line in captured.out.splitlines()] == [
+        "mm/", "fs/", "2 sections, 2 files changed, 3 insertions(+), 0 deletions(-)"]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -163,3 +164,54 @@ def test_counts_in_the_thousands(tmp_path_factory: pytest.TempPathFactory, sizes
     stat = series_stat(git, series.patches, base, StatOptions(width, graph))
     args = [f"--stat={width}", "--summary"] + ([f"--stat-graph-width={graph}"] if graph is not None else [])
     assert stat.by_file == repo.git("diff", *args, base, head)
+
+
+# The example series on its demo base: the sections and per-section counts follow from
+# /work/shared/facts (get_maintainer.pl's answer per file, and the net numstat per file).
+FACTS_MOST_SPECIFIC = {
+    "fs/anon_inodes.c": "FILESYSTEMS (VFS and infrastructure)",
+    "fs/io-wq.c": "IO_URING",
+    "fs/io_uring.c": "IO_URING",
+    "include/linux/anon_inodes.h": "THE REST",
+    "include/linux/audit.h": "AUDIT SUBSYSTEM",
+    "include/linux/lsm_hook_defs.h": "THE REST",
+    "include/linux/lsm_hooks.h": "THE REST",
+    "include/linux/security.h": "THE REST",
+    "include/uapi/linux/audit.h": "AUDIT SUBSYSTEM",
+    "kernel/audit.h": "AUDIT SUBSYSTEM",
+    "kernel/audit_tree.c": "AUDIT SUBSYSTEM",
+    "kernel/audit_watch.c": "AUDIT SUBSYSTEM",
+    "kernel/auditfilter.c": "AUDIT SUBSYSTEM",
+    "kernel/auditsc.c": "AUDIT SUBSYSTEM",
+    "security/security.c": "SECURITY SUBSYSTEM",
+    "security/selinux/hooks.c": "SELINUX SECURITY MODULE",
+    "security/selinux/include/classmap.h": "SELINUX SECURITY MODULE",
+    "security/smack/smack_lsm.c": "SMACK SECURITY MODULE",
+}
+
+
+def test_example_series_by_subsystem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from patchtool.demo.build import build_base_repo
+
+    base_repo = tmp_path / "linux"
+    build_base_repo(base_repo)
+    series = Path(__file__).resolve().parent.parent / "series" / "io_uring-lsm"
+    assert main(["diffstat", str(series), "--by", "subsystem", "--json", "--repo", str(base_repo)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {f["path"]: f["most_specific"] for f in doc["files"]} == FACTS_MOST_SPECIFIC
+    smack = next(f for f in doc["files"] if f["path"] == "security/smack/smack_lsm.c")
+    assert smack["sections"] == ["SMACK SECURITY MODULE", "SECURITY SUBSYSTEM", "THE REST"]
+    assert all(f["sections"][-1] == "THE REST" for f in doc["files"])
+    # Oracle: apply the patches with git am and let git count per file.
+    repo = Repo(base_repo)
+    repo.git("checkout", "-q", "-b", "applied", "v5.14-rc5")
+    patches = series / "patches"
+    repo.git("am", "-q", *[str(patches / n) for n in (patches / "series").read_text().split()])
+    expected: dict[str, list[int]] = {}
+    for line in repo.git("diff", "--numstat", "v5.14-rc5", "HEAD").splitlines():
+        added, deleted, path = line.split("\t")
+        row = expected.setdefault(FACTS_MOST_SPECIFIC[path], [0, 0])
+        row[0] += int(added)
+        row[1] += int(deleted)
+    assert {r["section"]: [r["insertions"], r["deletions"]] for r in doc["subsystems"]} == expected
+    assert (doc["insertions"], doc["deletions"]) == (678, 115)

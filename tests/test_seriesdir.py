@@ -29,7 +29,8 @@ def series_dir(repo: Repo, tmp_path: Path) -> Path:
 
 def test_unknown_keys_and_files_survive_a_rewrite(series_dir: Path) -> None:
     toml = series_dir / "series.toml"
-    toml.write_text(toml.read_text() + 'branch = "working-io_uring"\n\n[b4]\nprep-cover-strategy = "branch-description"\n'
+    toml.write_text(toml.read_text() + 'branch = "working-io_uring"\n\n'
+                    '[b4]\nprep-cover-strategy = "branch-description"\n'
                     '\n[links]\n1 = "https://lore.kernel.org/r/1@x"\n\n[changes]\nv2 = "- fewer bugs"\n')
     (series_dir / "history" / "v1").mkdir(parents=True)
     (series_dir / "history" / "v1" / "series.toml").write_text('title = "old"\n')

@@ -1,36 +1,45 @@
 #!/usr/bin/env python3
 """Regenerates the example series ``series/io_uring-lsm`` and its test mbox.
 
-A developer tool, run by hand (idempotent: running it twice gives the same
-files, apart from the git version in the patches' signature if git changes).
-It owns the *making* of the example; the files it writes are:
+A developer tool, run by hand from the repository root::
 
-* ``series/io_uring-lsm/patches/*.patch`` and ``patches/series``,
+    .venv/bin/python tools/make_example_series.py [--keep-repo DIR] [--check-only]
+
+It owns the *making* of the example; the files it writes are
+
+* ``series/io_uring-lsm/patches/*.patch`` and ``patches/series`` (quilt order),
 * ``series/io_uring-lsm/series.toml`` and ``cover.txt``,
 * ``tests/data/io_uring-lsm-thread.mbox``.
 
 How: build the v5.14-rc5 stand-in with ``patchtool.demo.build.build_base_repo``
-in a temporary directory, make the 9 commits from ``tools/example_src/``
-(``NNNN.msg`` is the commit message, ``NNNN.edits`` the edits, see
-``parse_edits``), check that git sees exactly the numbers of the facts
-(per-patch numstat, net numstat, ``--stat=68`` diffstat, ``shortlog -w``),
-and fail loudly if not; then ``git format-patch`` the range.
+in a temporary directory (or ``--keep-repo DIR``), make the 9 commits from
+``tools/example_src/`` (``NNNN.msg`` is the commit message, ``NNNN.edits`` the
+edits, see ``parse_edits``; pinned authors, committer Paul Moore, dates
+16:48:17 -0400 plus 6 s per patch), check that git sees exactly the numbers of
+the facts (each patch's numstat, the net numstat, ``diff --stat=68`` and
+``shortlog -w``) and stop with the differences if not, then ``git
+format-patch --base=v5.14-rc5`` the range.
 
-Usage::
-
-    .venv/bin/python tools/make_example_series.py [--keep-repo DIR]
+Idempotent: a second run rewrites the same bytes.  The one thing outside our
+control is the ``-- `` signature git puts at the end of each file in
+``patches/`` (the git version); the mbox is made with ``--no-signature``.
+The counts depend on git's default (myers) diff, pinned with
+``diff.algorithm=myers``; several edits were shaped so that the net diff
+cannot pair a line deleted by one patch with a line added by another.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
@@ -165,14 +174,12 @@ Paul Moore (8):
 """
 
 CHANGES_V2 = """\
-- audit: io_uring ops are now audited selectively, ops that cannot \
-change anything (nop, timeouts, cancels, ...) are skipped
-- audit: new AUDIT_FILTER_URING_EXIT list so io_uring records can be \
-filtered on their own
-- lsm: hook names now start with uring_ (uring_override_creds, uring_sqpoll)
-- selinux: permissions moved to a new io_uring class
-- fs: new anon_inode_getfile_secure() helper, io_uring uses it
-- rebased on v5.14-rc5"""
+- audit: audit io_uring ops selectively, skip the pure data movement ops
+- audit: add a separate filter list for io_uring ops
+- lsm: hooks renamed to uring_override_creds and uring_sqpoll
+- selinux: move the permissions to a new io_uring object class
+- fs: add anon_inode_getfile_secure() and use it for the io_uring file
+- rebase onto v5.14-rc5"""
 
 
 class SeriesError(Exception):
@@ -182,11 +189,32 @@ class SeriesError(Exception):
 # ---------------------------------------------------------------- git calls
 
 
-def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+# myers is git's default, pinned so that a user's diff.algorithm cannot change
+# the counts; abbrev=12 gives kernel-style index lines; nothing we write is
+# signed.
+_GIT_CONFIG = (
+    "commit.gpgsign=false",
+    "core.quotePath=false",
+    "color.ui=false",
+    "diff.algorithm=myers",
+    "core.abbrev=12",
+)
+_GIT = ["git", *(arg for setting in _GIT_CONFIG for arg in ("-c", setting))]
+
+
+def pinned_env(date: str, author: tuple[str, str] = PAUL) -> dict[str, str]:
+    """The caller's environment without GIT_*, plus build.py's pinned git settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(git_env(*PAUL, date))
+    env["GIT_AUTHOR_NAME"], env["GIT_AUTHOR_EMAIL"] = author
+    return env
+
+
+def git(repo: Path, *args: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
     proc = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "-c", "core.quotePath=false",
-         "-c", "color.ui=false", "-c", "diff.algorithm=myers", "-C", str(repo), *args],
-        env=env or git_env(*PAUL, "Wed, 11 Aug 2021 16:48:11 -0400"),
+        [*_GIT, "-C", str(repo), *args],
+        env=env or pinned_env(COVER_DATE),
+        input=stdin,
         capture_output=True,
         text=True,
         check=False,
@@ -262,8 +290,6 @@ def apply_edit(tree: Path, edit: Edit) -> None:
 
 
 def patch_date(n: int) -> str:
-    from datetime import timedelta
-
     return format_datetime(FIRST_PATCH_DATE + timedelta(seconds=PATCH_STEP_SECONDS * (n - 1)))
 
 
@@ -273,23 +299,11 @@ def make_commits(repo: Path, upto: int = 9) -> list[str]:
         message = (SRC / f"{n:04d}.msg").read_text()
         for edit in parse_edits((SRC / f"{n:04d}.edits").read_text()):
             apply_edit(repo, edit)
-        author = AUTHORS.get(n, PAUL)
-        env = git_env(*PAUL, patch_date(n))
-        env["GIT_AUTHOR_NAME"], env["GIT_AUTHOR_EMAIL"] = author
+        env = pinned_env(patch_date(n), AUTHORS.get(n, PAUL))
         git(repo, "add", "--all", env=env)
-        _commit(repo, message, env)
+        git(repo, "commit", "-q", "--no-verify", "--cleanup=whitespace", "-F", "-", env=env, stdin=message)
         commits.append(git(repo, "rev-parse", "HEAD").strip())
     return commits
-
-
-def _commit(repo: Path, message: str, env: dict[str, str]) -> None:
-    proc = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "-C", str(repo), "commit", "-q",
-         "--no-verify", "--cleanup=whitespace", "-F", "-"],
-        input=message, env=env, capture_output=True, text=True, check=False,
-    )
-    if proc.returncode != 0:
-        raise SeriesError(f"git commit: {proc.stderr.strip()}")
 
 
 # ---------------------------------------------------------------- checks
@@ -324,6 +338,159 @@ def check(repo: Path, commits: list[str]) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------- outputs
+
+
+def write_patches(repo: Path, patches_dir: Path) -> list[str]:
+    """`git format-patch` the range into patches/ and write the quilt series file."""
+    patches_dir.mkdir(parents=True, exist_ok=True)
+    for old in patches_dir.glob("*.patch"):
+        old.unlink()
+    out = git(repo, "format-patch", f"--base={BASE_TAG}", "-o", str(patches_dir), f"{BASE_TAG}..HEAD")
+    names = [Path(line).name for line in out.splitlines() if line.strip()]
+    if len(names) != 9:
+        raise SeriesError(f"format-patch wrote {len(names)} patches, not 9")
+    (patches_dir / "series").write_text("".join(f"{name}\n" for name in names))
+    return names
+
+
+def series_toml(base: str) -> str:
+    to = ", ".join(f'"{addr}"' for addr in TO)
+    return f"""\
+title = "{TITLE}"
+version = 2
+rfc = true
+prefix = "PATCH"
+base = "{BASE_TAG}"
+base-commit = "{base}"
+to = [{to}]
+cc = []
+branch = "working-io_uring"
+
+[cover]
+from = "{COVER_FROM}"
+date = "{COVER_DATE}"
+message-id = "{COVER_MSGID}"
+
+[links]
+1 = "{V1_LINK}"
+
+[changes]
+2 = \"\"\"{CHANGES_V2}\"\"\"
+
+[render]
+template = "shortlog"
+stat-width = 68
+"""
+
+
+def stgit_msgid(n: int) -> str:
+    """A Message-ID shaped like the ones stgit makes: <time+cs.pid.random.stgit@host>."""
+    seconds = int(FIRST_PATCH_DATE.timestamp()) + PATCH_STEP_SECONDS * (n - 1)
+    digest = hashlib.sha256(f"io_uring-lsm v2 patch {n}".encode()).hexdigest()
+    centis = int(digest[:2], 16) % 100
+    rand = int(digest[2:18], 16) % 10**19
+    return f"<{seconds}{centis:02d}.63873.{rand:019d}.stgit@olly>"
+
+
+def fold_addresses(name: str, addrs: list[str]) -> str:
+    return f"{name}: " + ",\n    ".join(addrs)
+
+
+def split_mail(text: str) -> tuple[list[str], str]:
+    """Header lines (folded ones joined) and body of one format-patch file."""
+    head, _, body = text.partition("\n\n")
+    headers: list[str] = []
+    for line in head.splitlines():
+        if line[:1] in (" ", "\t") and headers:
+            headers[-1] += "\n" + line
+        else:
+            headers.append(line)
+    return headers, body
+
+
+def header(headers: list[str], name: str) -> str:
+    for h in headers:
+        if h.lower().startswith(name.lower() + ":"):
+            return h
+    raise SeriesError(f"no {name} header")
+
+
+def mboxrd_escape(body: str) -> str:
+    return re.sub(r"^(>*From )", r">\1", body, flags=re.M)
+
+
+def build_mbox(repo: Path) -> str:
+    """The posting as a thread: cover, 9 patches in reply to it, 3 replies."""
+    messages: list[str] = []
+    separator = "From mboxrd@z Thu Jan  1 00:00:00 1970\n"
+    with tempfile.TemporaryDirectory(prefix="patchtool-mbox-") as tmp:
+        # No signature: the posting was made with stgit, which adds none,
+        # and the mbox must not depend on the local git version.
+        git(
+            repo,
+            "format-patch",
+            "--cover-letter",
+            "--subject-prefix=RFC PATCH v2",
+            f"--base={BASE_TAG}",
+            "--no-signature",
+            f"--from={COVER_FROM}",
+            "-o",
+            tmp,
+            f"{BASE_TAG}..HEAD",
+        )
+        files = sorted(Path(tmp).glob("*.patch"))
+        if len(files) != 10:
+            raise SeriesError(f"format-patch --cover-letter wrote {len(files)} files")
+        cover = (SRC / "cover.txt").read_text().rstrip("\n")
+        subjects: dict[int, str] = {}
+        for n, path in enumerate(files):
+            headers, body = split_mail(path.read_text())
+            if n == 0:
+                subject = f"Subject: [RFC PATCH v2 0/9] {TITLE}"
+                if "*** BLURB HERE ***" not in body:
+                    raise SeriesError("cover letter template changed")
+                body = body.replace("*** BLURB HERE ***", cover)
+                date, msgid, threading = COVER_DATE, COVER_MSGID, []
+            else:
+                subject = header(headers, "Subject")
+                date, msgid = patch_date(n), stgit_msgid(n)
+                threading = [f"In-Reply-To: {COVER_MSGID}", f"References: {COVER_MSGID}"]
+            subjects[n] = " ".join(subject.split("\n"))[len("Subject: ") :].replace("  ", " ")
+            lines = [
+                f"From: {COVER_FROM}",
+                subject,
+                f"Date: {date}",
+                f"Message-ID: {msgid}",
+                *threading,
+                fold_addresses("To", TO),
+                "MIME-Version: 1.0",
+                'Content-Type: text/plain; charset="utf-8"',
+                "Content-Transfer-Encoding: 7bit",
+            ]
+            messages.append(separator + "\n".join(lines) + "\n\n" + mboxrd_escape(body))
+
+    for n in (5, 0, 9):
+        headers, body = split_mail((SRC / f"reply-{n}.eml").read_text())
+        parent = COVER_MSGID if n == 0 else stgit_msgid(n)
+        refs = COVER_MSGID if n == 0 else f"{COVER_MSGID}\n {parent}"
+        lines = [
+            *[h for h in headers if not h.lower().startswith("content-")],
+            f"Subject: Re: {subjects[n]}",
+            f"In-Reply-To: {parent}",
+            f"References: {refs}",
+            f"To: {COVER_FROM}",
+            fold_addresses("Cc", TO),
+            "MIME-Version: 1.0",
+            *[h for h in headers if h.lower().startswith("content-")],
+        ]
+        messages.append(separator + "\n".join(lines) + "\n\n" + mboxrd_escape(body))
+    for m in messages:
+        if not m.endswith("\n"):
+            raise SeriesError("a message does not end with a newline")
+    return "\n".join(messages)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-repo", type=Path, help="build the repository here and keep it")
@@ -348,6 +515,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.check_only:
             print(f"ok: base {base}")
             return 0
+
+        names = write_patches(repo, SERIES / "patches")
+        (SERIES / "series.toml").write_text(series_toml(base))
+        shutil.copyfile(SRC / "cover.txt", SERIES / "cover.txt")
+        MBOX.parent.mkdir(parents=True, exist_ok=True)
+        MBOX.write_text(build_mbox(repo))
+    print(f"base-commit {base}")
+    for name in names:
+        print(f"  {name}")
+    print(f"  {MBOX.relative_to(ROOT)}")
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from patchtool.cli import diffstat_cmd, series_cmds  # noqa: F401  (register their commands)
+from patchtool.cli import diffstat_cmd, lint_cmd, series_cmds  # noqa: F401  (register their commands)
 from patchtool.cli.app import app
 from patchtool.errors import BadInput
 

@@ -76,5 +76,5 @@ def diffstat_cmd(
         typer.echo("\n".join(f"{p.number}/{loaded.total} {p.subject}\n{p.stat}" for p in stat.per_patch), nl=False)
     else:
         rows = diffstat.by_subsystem(stat.counts, sections, all_sections=all_sections)
-        typer.echo(diffstat.subsystem_table(rows, options.width), nl=False)
+        typer.echo(diffstat.subsystem_table(rows, stat.counts, options.width), nl=False)
     return 0

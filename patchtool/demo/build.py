@@ -22,20 +22,22 @@ on every machine, every time.
       the series in that file then applies with an offset of that many lines
       (patch 2 partly, patches 6 and 7), and nothing conflicts.
 
-All git calls run with a scrubbed environment: no inherited ``GIT_*``
-variables, no global or system config, pinned names, e-mails and dates,
-``commit.gpgsign=false`` (objects written here are never signed) and
-``init.defaultBranch=master``.  Only the repository at ``dest`` is touched.
+All git calls go through ``patchtool.gitrepo.GitRepo`` (its scrubbed
+environment) with no global, system or environment config, pinned names,
+e-mails and dates, ``commit.gpgsign=false`` (objects written here are never
+signed) and ``init.defaultBranch=master``.  Only the repository at ``dest``
+is touched.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+
+from patchtool.gitrepo import GitRepo
 
 BASE_TAG = "v5.14-rc5"
 BASE_MESSAGE = "Linux 5.14-rc5"
@@ -51,49 +53,43 @@ UPSTREAM_RC7_LINES = 7
 # attributes or ignore files (GIT_CONFIG_GLOBAL does not cover the XDG
 # defaults of these two), and no quoting or colour in anything we read back.
 _GIT_CONFIG = (
-    "-c", "commit.gpgsign=false",
-    "-c", "tag.gpgsign=false",
-    "-c", "init.defaultBranch=master",
-    "-c", "core.autocrlf=false",
-    "-c", "core.attributesFile=/dev/null",
-    "-c", "core.excludesFile=/dev/null",
-    "-c", "core.quotePath=false",
-    "-c", "color.ui=false",
+    "commit.gpgsign=false",
+    "tag.gpgsign=false",
+    "init.defaultBranch=master",
+    "core.autocrlf=false",
+    "core.attributesFile=/dev/null",
+    "core.excludesFile=/dev/null",
+    "core.quotePath=false",
+    "color.ui=false",
 )
+_GIT_C = [arg for setting in _GIT_CONFIG for arg in ("-c", setting)]
 
 
 def git_env(name: str, email: str, date: str) -> dict[str, str]:
-    """An environment for git with nothing inherited but PATH."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        {
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_TERMINAL_PROMPT": "0",
-            "GIT_AUTHOR_NAME": name,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_NAME": name,
-            "GIT_COMMITTER_EMAIL": email,
-            "GIT_COMMITTER_DATE": date,
-            "LC_ALL": "C",
-            "TZ": "UTC",
-        }
-    )
-    return env
+    """Pinned identity and dates, and no config but the repository's own.
+
+    ``GitRepo.run`` already drops the variables that would point git at
+    another repository; these override everything else git reads from the
+    environment or the user's files.
+    """
+    return {
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_COUNT": "0",
+        "GIT_CONFIG_PARAMETERS": "",
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_COMMITTER_DATE": date,
+        "TZ": "UTC",
+    }
 
 
 def _git(repo: Path, env: dict[str, str], *args: str) -> str:
-    proc = subprocess.run(
-        ["git", *_GIT_CONFIG, "-C", str(repo), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)} failed in {repo}: {proc.stderr.strip()}")
-    return proc.stdout
+    out = GitRepo(repo / ".git", repo).run(*_GIT_C, *args, env=env)
+    return out.decode("utf-8", "replace")
 
 
 def _walk(node: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
@@ -163,7 +159,7 @@ _RC6_IO_WQ_NEW = "/* one worker thread, on the free list when idle */\n"
 _RC7_IO_URING_ANCHOR = "static const struct file_operations io_uring_fops;\n"
 _RC7_IO_URING_HELPER = (
     "\n"
-    "/* a personality id of zero means \"use the submitter's own creds\" */\n"
+    '/* a personality id of zero means "use the submitter\'s own creds" */\n'
     "static inline bool io_req_has_personality(const struct io_uring_sqe *sqe)\n"
     "{\n"
     "\treturn READ_ONCE(sqe->personality) != 0;\n"
@@ -179,7 +175,7 @@ def build_upstream(dest: Path) -> dict[str, str]:
 
     env = git_env(*LINUS, RC6_DATE)
     _replace_once(dest / "Makefile", "EXTRAVERSION = -rc5\n", "EXTRAVERSION = -rc6\n")
-    _replace_once(dest / "README", "v5.14-rc5", "v5.14-rc5 (later rc6 and rc7)")
+    _replace_once(dest / "README", "v5.14-rc5", "v5.14-rc5 and the rcs after it")
     _replace_once(dest / "fs/io-wq.c", _RC6_IO_WQ_OLD, _RC6_IO_WQ_NEW)
     commits["v5.14-rc6"] = _commit_all(dest, env, "Linux 5.14-rc6")
     _tag(dest, env, "v5.14-rc6", "Linux 5.14-rc6")
@@ -188,9 +184,7 @@ def build_upstream(dest: Path) -> dict[str, str]:
     _replace_once(dest / "Makefile", "EXTRAVERSION = -rc6\n", "EXTRAVERSION = -rc7\n")
     helper = _RC7_IO_URING_HELPER
     assert helper.count("\n") == UPSTREAM_RC7_LINES
-    _replace_once(
-        dest / "fs/io_uring.c", _RC7_IO_URING_ANCHOR, _RC7_IO_URING_ANCHOR + helper
-    )
+    _replace_once(dest / "fs/io_uring.c", _RC7_IO_URING_ANCHOR, _RC7_IO_URING_ANCHOR + helper)
     commits["v5.14-rc7"] = _commit_all(dest, env, "Linux 5.14-rc7")
     _tag(dest, env, "v5.14-rc7", "Linux 5.14-rc7")
     return commits

@@ -205,13 +205,16 @@ EXPORT_SYMBOL_GPL(anon_inode_getfd_secure);
 
 static int __init anon_inode_init(void)
 {
+	/* nothing works without these, so there is no way to fail softly */
 	anon_inode_mnt = kern_mount(&anon_inode_fs_type);
 	if (IS_ERR(anon_inode_mnt))
-		panic("anon_inode_init() kernel mount failed (%ld)\n", PTR_ERR(anon_inode_mnt));
+		panic("anon_inodes: cannot mount anon_inodefs: %ld\n",
+		      PTR_ERR(anon_inode_mnt));
 
 	anon_inode_inode = alloc_anon_inode(anon_inode_mnt->mnt_sb);
 	if (IS_ERR(anon_inode_inode))
-		panic("anon_inode_init() inode allocation failed (%ld)\n", PTR_ERR(anon_inode_inode));
+		panic("anon_inodes: cannot allocate the shared inode: %ld\n",
+		      PTR_ERR(anon_inode_inode));
 
 	return 0;
 }

@@ -25,10 +25,10 @@
 #define WORKER_IDLE_TIMEOUT	(5 * HZ)
 
 enum {
-	IO_WORKER_F_UP		= 1,	/* up and active */
-	IO_WORKER_F_RUNNING	= 2,	/* account as running */
-	IO_WORKER_F_FREE	= 4,	/* worker on free list */
-	IO_WORKER_F_BOUND	= 8,	/* is doing bounded work */
+	IO_WORKER_F_UP		= 1,	/* the thread has started */
+	IO_WORKER_F_RUNNING	= 2,	/* counted in the running total */
+	IO_WORKER_F_FREE	= 4,	/* idle, on the free list */
+	IO_WORKER_F_BOUND	= 8,	/* serves the bounded account */
 };
 
 /* one worker thread */
@@ -58,10 +58,12 @@ static bool io_worker_get(struct io_worker *worker)
 	return refcount_inc_not_zero(&worker->ref);
 }
 
+/* called by the worker itself: unhook it from its wqe and let it go */
 static void io_worker_exit(struct io_worker *worker)
 {
 	struct io_wqe *wqe = worker->wqe;
 
+	/* wait for whoever still holds a reference, then nobody can find us */
 	io_worker_release(worker);
 	wait_for_completion(&worker->ref_done);
 
@@ -75,27 +77,28 @@ static void io_worker_exit(struct io_worker *worker)
 	do_exit(0);
 }
 
+/* run queued work until the queue is empty */
 static void io_worker_handle_work(struct io_worker *worker)
 {
 	struct io_wqe *wqe = worker->wqe;
 	struct io_wq *wq = wqe->wq;
+	struct io_wq_work *work;
 
-	do {
-		struct io_wq_work *work;
-
+	for (;;) {
 		raw_spin_lock(&wqe->lock);
 		work = io_get_next_work(wqe, worker);
 		raw_spin_unlock(&wqe->lock);
 		if (!work)
-			break;
+			return;
 
 		io_assign_current_work(worker, work);
 		wq->do_work(work);
 		io_assign_current_work(worker, NULL);
 		wq->free_work(work);
-	} while (1);
+	}
 }
 
+/* the worker thread: handle work, idle, and exit when idle for too long */
 static int io_wqe_worker(void *data)
 {
 	struct io_worker *worker = data;
@@ -109,20 +112,17 @@ static int io_wqe_worker(void *data)
 	set_task_comm(current, buf);
 
 	while (!test_bit(IO_WQ_BIT_EXIT, &wq->state)) {
-		long ret;
+		bool timed_out;
 
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (io_wqe_run_queue(wqe)) {
 			io_worker_handle_work(worker);
 			continue;
 		}
-		ret = schedule_timeout(WORKER_IDLE_TIMEOUT);
-		if (signal_pending(current))
-			continue;
-		/* an idle worker above the minimum goes away */
-		if (ret)
-			continue;
-		if (!io_wqe_is_last_worker(wqe, worker))
+		timed_out = !schedule_timeout(WORKER_IDLE_TIMEOUT);
+		/* the last worker of a wqe stays around even when idle */
+		if (timed_out && !signal_pending(current) &&
+		    !io_wqe_is_last_worker(wqe, worker))
 			break;
 	}
 

@@ -62,7 +62,7 @@ struct io_sq_data {
 	atomic_t		park_pending;
 	struct mutex		lock;
 
-	/* ctx's that are using this sqd */
+	/* the rings this polling thread serves */
 	struct list_head	ctx_list;
 
 	struct task_struct	*thread;
@@ -77,25 +77,26 @@ struct io_sq_data {
 	struct completion	exited;
 };
 
+/* what io_uring needs to know about each opcode, indexed by opcode */
 struct io_op_def {
-	/* needs req->file assigned */
+	/* the op works on a file: look req->file up before issuing it */
 	unsigned		needs_file : 1;
-	/* hash wq insertion if file is a regular file */
+	/* writes to one regular file are serialised by hashing on it */
 	unsigned		hash_reg_file : 1;
-	/* unbound wq insertion if file is a non-regular file */
+	/* pipes, sockets and the like may block forever: unbound workers */
 	unsigned		unbound_nonreg_file : 1;
-	/* opcode is not supported by this kernel */
+	/* the kernel was built without what this op needs */
 	unsigned		not_supported : 1;
-	/* set if opcode supports polled "wait" */
+	/* the op can be armed for POLLIN / POLLOUT instead of punted */
 	unsigned		pollin : 1;
 	unsigned		pollout : 1;
-	/* op supports buffer selection */
+	/* the op may take its buffer from a provided buffer group */
 	unsigned		buffer_select : 1;
-	/* do prep async if is going to be punted */
+	/* state must be copied out of the SQE before punting the op */
 	unsigned		needs_async_setup : 1;
-	/* should block plug */
+	/* a block plug around a batch of these ops pays off */
 	unsigned		plug : 1;
-	/* size of async data needed, if any */
+	/* bytes of state the op keeps when it goes async, 0 if none */
 	unsigned short		async_size;
 };
 
@@ -292,56 +293,47 @@ static int io_issue_sqe(struct io_kiocb *req, unsigned int issue_flags)
 	return 0;
 }
 
+/*
+ * The SQPOLL thread: submits for every ring attached to it, spins for
+ * sq_thread_idle once there is nothing to do, then sleeps until a ring
+ * wakes it up again.
+ */
 static int io_sq_thread(void *data)
 {
 	struct io_sq_data *sqd = data;
-	struct io_ring_ctx *ctx;
-	unsigned long timeout = 0;
+	unsigned long idle_until = 0;
 	char buf[TASK_COMM_LEN];
-	DEFINE_WAIT(wait);
 
 	snprintf(buf, sizeof(buf), "iou-sqp-%d", sqd->task_pid);
 	set_task_comm(current, buf);
 
-	if (sqd->sq_cpu != -1)
-		set_cpus_allowed_ptr(current, cpumask_of(sqd->sq_cpu));
-	else
-		set_cpus_allowed_ptr(current, cpu_online_mask);
-	current->flags |= PF_NO_SETAFFINITY;
+	io_sq_thread_set_affinity(sqd);
 
 	mutex_lock(&sqd->lock);
-	while (1) {
-		bool cap_entries, sqt_spin = false;
+	for (;;) {
+		struct io_ring_ctx *ctx;
+		bool busy = false;
 
-		if (io_sqd_events_pending(sqd) || signal_pending(current)) {
-			if (io_sqd_handle_event(sqd))
-				break;
-			timeout = jiffies + sqd->sq_thread_idle;
-		}
+		if (io_sqd_should_stop(sqd))
+			break;
 
-		cap_entries = !list_is_singular(&sqd->ctx_list);
-		list_for_each_entry(ctx, &sqd->ctx_list, sqd_list) {
-			int ret = __io_sq_thread(ctx, cap_entries);
+		list_for_each_entry(ctx, &sqd->ctx_list, sqd_list)
+			busy |= io_sq_submit_some(ctx) > 0;
 
-			if (!sqt_spin && (ret > 0 || !list_empty(&ctx->iopoll_list)))
-				sqt_spin = true;
-		}
-
-		if (sqt_spin || !time_after(jiffies, timeout)) {
+		if (busy) {
+			idle_until = jiffies + sqd->sq_thread_idle;
 			cond_resched();
-			if (sqt_spin)
-				timeout = jiffies + sqd->sq_thread_idle;
+			continue;
+		}
+		if (time_before(jiffies, idle_until)) {
+			cpu_relax();
 			continue;
 		}
 
-		prepare_to_wait(&sqd->wait, &wait, TASK_INTERRUPTIBLE);
-		if (!io_sqd_events_pending(sqd)) {
-			mutex_unlock(&sqd->lock);
-			schedule();
-			mutex_lock(&sqd->lock);
-		}
-		finish_wait(&sqd->wait, &wait);
-		timeout = jiffies + sqd->sq_thread_idle;
+		mutex_unlock(&sqd->lock);
+		io_sqd_wait_for_work(sqd);
+		mutex_lock(&sqd->lock);
+		idle_until = jiffies + sqd->sq_thread_idle;
 	}
 
 	io_uring_cancel_generic(true, sqd);
@@ -352,6 +344,11 @@ static int io_sq_thread(void *data)
 	do_exit(0);
 }
 
+/*
+ * Set up submission for a new ring: with IORING_SETUP_SQPOLL either
+ * attach to an existing polling thread or start one; otherwise the
+ * application submits through io_uring_enter() itself.
+ */
 static int io_sq_offload_create(struct io_ring_ctx *ctx,
 				struct io_uring_params *p)
 {
@@ -368,12 +365,11 @@ static int io_sq_offload_create(struct io_ring_ctx *ctx,
 			goto err;
 		}
 
+		/* the thread submits with the creator's credentials */
 		ctx->sq_creds = get_current_cred();
 		ctx->sq_data = sqd;
-		ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
-		if (!ctx->sq_thread_idle)
-			ctx->sq_thread_idle = HZ;
-
+		ctx->sq_thread_idle = p->sq_thread_idle ?
+				      msecs_to_jiffies(p->sq_thread_idle) : HZ;
 		if (attached)
 			return 0;
 
@@ -384,11 +380,10 @@ static int io_sq_offload_create(struct io_ring_ctx *ctx,
 			ret = PTR_ERR(tsk);
 			goto err_sqpoll;
 		}
-
 		sqd->thread = tsk;
 		wake_up_new_task(tsk);
 	} else if (p->flags & IORING_SETUP_SQ_AFF) {
-		/* Can't have SQ_AFF without SQPOLL */
+		/* a CPU to pin to makes no sense without a thread to pin */
 		ret = -EINVAL;
 		goto err;
 	}
@@ -402,8 +397,8 @@ err:
 }
 
 /*
- * The ring is handed to user space as a file; one that is not backed
- * by a real inode of its own.
+ * The ring is handed to user space as a file on an anonymous inode;
+ * user space only ever sees the descriptor.
  */
 static struct file *io_uring_get_file(struct io_ring_ctx *ctx)
 {

@@ -40,17 +40,17 @@ struct audit_context {
 	int		    dummy;	/* no rules loaded: skip the work */
 	int		    in_syscall;	/* set while the task runs a syscall */
 	enum audit_state    state, current_state;
-	unsigned int	    serial;     /* serial number for record */
-	int		    major;      /* syscall number */
-	struct timespec64   ctime;      /* time of syscall entry */
-	unsigned long	    argv[4];    /* syscall arguments */
-	long		    return_code;/* syscall return code */
+	unsigned int	    serial;     /* event serial, 0 until needed */
+	int		    major;      /* the syscall's number */
+	struct timespec64   ctime;      /* when the event started */
+	unsigned long	    argv[4];    /* the first syscall arguments */
+	long		    return_code;/* what the caller got back */
 	u64		    prio;
-	int		    return_valid; /* return code is valid */
+	int		    return_valid; /* AUDITSC_*: how it ended */
 	struct audit_names  preallocated_names[AUDIT_NAMES];
-	int		    name_count; /* total records in names_list */
-	struct list_head    names_list;	/* struct audit_names->list anchor */
-	char		    *filterkey;	/* key for rule that triggered record */
+	int		    name_count; /* entries on names_list */
+	struct list_head    names_list;	/* the audit_names collected */
+	char		    *filterkey;	/* key of the rule that matched */
 	struct path	    pwd;
 	struct audit_aux_data *aux;
 	struct audit_aux_data *aux_pids;

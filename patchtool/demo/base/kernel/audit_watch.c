@@ -21,19 +21,21 @@
 #include <linux/slab.h>
 #include "audit.h"
 
+/* one watched path, shared by every rule that names it */
 struct audit_watch {
-	refcount_t		count;	/* reference count */
-	dev_t			dev;	/* associated superblock device */
-	char			*path;	/* insertion path */
-	unsigned long		ino;	/* associated inode number */
-	struct audit_parent	*parent; /* associated parent */
-	struct list_head	wlist;	/* entry in parent->watches list */
-	struct list_head	rules;	/* anchor for krule->rlist */
+	refcount_t		count;
+	dev_t			dev;	/* device of the file, once seen */
+	char			*path;	/* the path as the rule gave it */
+	unsigned long		ino;	/* inode of the file, once seen */
+	struct audit_parent	*parent; /* the directory holding it */
+	struct list_head	wlist;	/* on parent->watches */
+	struct list_head	rules;	/* the rules using this watch */
 };
 
+/* a watched directory: the fsnotify mark sits here, not on the file */
 struct audit_parent {
-	struct list_head	watches; /* anchor for audit_watch->wlist */
-	struct fsnotify_mark	mark; /* fsnotify mark on the inode */
+	struct list_head	watches; /* the watches below it */
+	struct fsnotify_mark	mark;
 };
 
 static struct audit_watch *audit_init_watch(char *path)

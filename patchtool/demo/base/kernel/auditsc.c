@@ -210,7 +210,7 @@ int audit_alloc(struct task_struct *tsk)
 	char *key = NULL;
 
 	if (likely(!audit_ever_enabled))
-		return 0; /* Return if not auditing. */
+		return 0; /* auditing was never turned on */
 
 	state = audit_filter_task(tsk, &key);
 	if (state == AUDIT_STATE_DISABLED) {
@@ -256,7 +256,7 @@ static void audit_log_exit(void)
 
 	ab = audit_log_start(context, GFP_KERNEL, AUDIT_SYSCALL);
 	if (!ab)
-		return;		/* audit_panic has been called */
+		return;		/* audit_log_start() already complained */
 	audit_log_format(ab, "arch=%x syscall=%d",
 			 context->arch, context->major);
 	if (context->personality != PER_LINUX)
@@ -282,7 +282,7 @@ static void audit_log_exit(void)
 	for (aux = context->aux; aux; aux = aux->next) {
 		ab = audit_log_start(context, GFP_KERNEL, aux->type);
 		if (!ab)
-			continue; /* audit_panic has been called */
+			continue; /* audit_log_start() already complained */
 		audit_log_aux_record(ab, aux, &call_panic);
 		audit_log_end(ab);
 	}
@@ -531,7 +531,7 @@ void audit_core_dumps(long signr)
 	if (!audit_enabled)
 		return;
 
-	if (signr == SIGQUIT)	/* don't care for those */
+	if (signr == SIGQUIT)	/* asked for by the user, not a crash */
 		return;
 
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_ANOM_ABEND);

@@ -33,22 +33,23 @@ struct audit_watch;
 struct audit_tree;
 struct sk_buff;
 
+/* one filter rule, as the kernel keeps it */
 struct audit_krule {
 	u32			pflags;
 	u32			flags;
-	u32			listnr;
-	u32			action;
-	u32			mask[AUDIT_BITMASK_SIZE];
-	u32			buflen; /* for data alloc on list rules */
+	u32			listnr;	/* the AUDIT_FILTER_* list it is on */
+	u32			action;	/* AUDIT_NEVER or AUDIT_ALWAYS */
+	u32			mask[AUDIT_BITMASK_SIZE]; /* the syscalls it covers */
+	u32			buflen;	/* bytes of string fields */
 	u32			field_count;
-	char			*filterkey; /* ties events to rules */
+	char			*filterkey; /* logged with what the rule selects */
 	struct audit_field	*fields;
-	struct audit_field	*arch_f; /* quick access to arch field */
-	struct audit_field	*inode_f; /* quick access to an inode field */
-	struct audit_watch	*watch;	/* associated watch */
-	struct audit_tree	*tree;	/* associated watched tree */
-	struct list_head	rlist;	/* entry in audit_{watch,tree}.rules list */
-	struct list_head	list;	/* for AUDIT_LIST* purposes only */
+	struct audit_field	*arch_f; /* the arch field, if any */
+	struct audit_field	*inode_f; /* the inode field, if any */
+	struct audit_watch	*watch;	/* a file watch, if any */
+	struct audit_tree	*tree;	/* a tree watch, if any */
+	struct list_head	rlist;	/* on the watch's or tree's rule list */
+	struct list_head	list;	/* for listing rules back to user space */
 	u64			prio;
 };
 

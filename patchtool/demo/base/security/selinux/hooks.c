@@ -82,14 +82,9 @@ static int selinux_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 	u32 secid;
 	u32 perm;
 
-	if (!sig)
-		perm = PROCESS__SIGNULL; /* null signal; existence test */
-	else
-		perm = signal_to_av(sig);
-	if (!cred)
-		secid = current_sid();
-	else
-		secid = cred_sid(cred);
+	/* signal 0 only asks whether the target exists */
+	perm = sig ? signal_to_av(sig) : PROCESS__SIGNULL;
+	secid = cred ? cred_sid(cred) : current_sid();
 	return avc_has_perm(&selinux_state,
 			    secid, task_sid_obj(p), SECCLASS_PROCESS, perm, NULL);
 }
@@ -97,40 +92,44 @@ static int selinux_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 #ifdef CONFIG_PERF_EVENTS
 static int selinux_perf_event_open(struct perf_event_attr *attr, int type)
 {
-	u32 requested, sid = current_sid();
+	u32 sid = current_sid();
+	u32 perm;
 
-	if (type == PERF_SECURITY_OPEN)
-		requested = PERF_EVENT__OPEN;
-	else if (type == PERF_SECURITY_CPU)
-		requested = PERF_EVENT__CPU;
-	else if (type == PERF_SECURITY_KERNEL)
-		requested = PERF_EVENT__KERNEL;
-	else if (type == PERF_SECURITY_TRACEPOINT)
-		requested = PERF_EVENT__TRACEPOINT;
-	else
+	switch (type) {
+	case PERF_SECURITY_OPEN:
+		perm = PERF_EVENT__OPEN;
+		break;
+	case PERF_SECURITY_CPU:
+		perm = PERF_EVENT__CPU;
+		break;
+	case PERF_SECURITY_KERNEL:
+		perm = PERF_EVENT__KERNEL;
+		break;
+	case PERF_SECURITY_TRACEPOINT:
+		perm = PERF_EVENT__TRACEPOINT;
+		break;
+	default:
 		return -EINVAL;
+	}
 
 	return avc_has_perm(&selinux_state, sid, sid, SECCLASS_PERF_EVENT,
-			    requested, NULL);
+			    perm, NULL);
 }
 #endif
 
 static int selinux_lockdown(enum lockdown_reason what)
 {
-	struct common_audit_data ad;
+	struct common_audit_data ad = {
+		.type = LSM_AUDIT_DATA_LOCKDOWN,
+		.u.reason = what,
+	};
 	u32 sid = current_sid();
+	/* the reasons are ordered: integrity ones first, then the rest */
+	u32 perm = (what <= LOCKDOWN_INTEGRITY_MAX ?
+		    LOCKDOWN__INTEGRITY : LOCKDOWN__CONFIDENTIALITY);
 
-	ad.type = LSM_AUDIT_DATA_LOCKDOWN;
-	ad.u.reason = what;
-
-	if (what <= LOCKDOWN_INTEGRITY_MAX)
-		return avc_has_perm(&selinux_state,
-				    sid, sid, SECCLASS_LOCKDOWN,
-				    LOCKDOWN__INTEGRITY, &ad);
-
-	return avc_has_perm(&selinux_state,
-			    sid, sid, SECCLASS_LOCKDOWN,
-			    LOCKDOWN__CONFIDENTIALITY, &ad);
+	return avc_has_perm(&selinux_state, sid, sid, SECCLASS_LOCKDOWN,
+			    perm, &ad);
 }
 
 /*
@@ -159,10 +158,8 @@ static __init int selinux_init(void)
 
 	security_add_hooks(selinux_hooks, ARRAY_SIZE(selinux_hooks), "selinux");
 
-	if (selinux_enforcing_boot)
-		pr_debug("SELinux:  Starting in enforcing mode\n");
-	else
-		pr_debug("SELinux:  Starting in permissive mode\n");
+	pr_debug("SELinux:  %s mode at boot\n",
+		 selinux_enforcing_boot ? "enforcing" : "permissive");
 
 	return 0;
 }

@@ -40,17 +40,20 @@
 #define SMK_SENDING	2
 
 /**
- * smk_ptrace_mode - translate a ptrace mode to an access mode
+ * smk_ptrace_mode - the Smack access a ptrace mode amounts to
  * @mode: the PTRACE_MODE_* bits
+ *
+ * Attaching reads and writes the tracee, a read-only check reads it.
  */
 static int smk_ptrace_mode(unsigned int mode)
 {
-	if (mode & PTRACE_MODE_ATTACH)
-		return MAY_READWRITE;
-	if (mode & PTRACE_MODE_READ)
-		return MAY_READ;
+	int may = 0;
 
-	return 0;
+	if (mode & PTRACE_MODE_READ)
+		may = MAY_READ;
+	if (mode & PTRACE_MODE_ATTACH)
+		may = MAY_READWRITE;
+	return may;
 }
 
 /**
@@ -86,8 +89,9 @@ static int smack_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 	struct smack_known *tkp = smk_of_task_struct_obj(p);
 	int rc;
 
+	/* signal 0 only asks whether the target exists, Smack allows it */
 	if (!sig)
-		return 0; /* null signal; existence test */
+		return 0;
 
 	smk_ad_init(&ad, __func__, LSM_AUDIT_DATA_TASK);
 	smk_ad_setfield_u_tsk(&ad, p);
@@ -117,9 +121,9 @@ static struct security_hook_list smack_hooks[] __lsm_ro_after_init = {
 };
 
 /**
- * smack_init - initialize the smack system
+ * smack_init - set Smack up at boot and register its hooks
  *
- * Returns 0 on success, -ENOMEM is there's no memory
+ * Returns 0, or -ENOMEM when the rule cache cannot be created.
  */
 static __init int smack_init(void)
 {

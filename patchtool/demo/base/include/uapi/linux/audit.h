@@ -48,7 +48,7 @@
 #define AUDIT_FILTER_WATCH	0x03	/* file system watches */
 #define AUDIT_FILTER_EXIT	0x04	/* at syscall exit */
 #define AUDIT_FILTER_EXCLUDE	0x05	/* record types to drop */
-#define AUDIT_FILTER_FS		0x06	/* __audit_inode_child */
+#define AUDIT_FILTER_FS		0x06	/* file system types */
 
 #define AUDIT_NR_FILTERS	7
 
@@ -70,16 +70,17 @@
 
 #define AUDIT_BITMASK_SIZE	64
 
+/* a rule as user space sends it with AUDIT_ADD_RULE / AUDIT_DEL_RULE */
 struct audit_rule_data {
-	__u32		flags;	/* AUDIT_PER_{TASK,CALL}, AUDIT_PREPEND */
-	__u32		action;	/* AUDIT_NEVER, AUDIT_POSSIBLE, AUDIT_ALWAYS */
+	__u32		flags;	/* the list, plus AUDIT_FILTER_PREPEND */
+	__u32		action;	/* what a match does */
 	__u32		field_count;
-	__u32		mask[AUDIT_BITMASK_SIZE]; /* syscall(s) affected */
+	__u32		mask[AUDIT_BITMASK_SIZE]; /* one bit per syscall */
 	__u32		fields[AUDIT_MAX_FIELDS];
 	__u32		values[AUDIT_MAX_FIELDS];
 	__u32		fieldflags[AUDIT_MAX_FIELDS];
-	__u32		buflen;	/* total length of string fields */
-	char		buf[];	/* string fields buffer */
+	__u32		buflen;	/* bytes used in buf */
+	char		buf[];	/* the string values, back to back */
 };
 
 #endif /* _UAPI_LINUX_AUDIT_H_ */

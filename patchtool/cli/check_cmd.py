@@ -1,0 +1,152 @@
+"""``patchtool check``: does every patch apply, on each base.
+
+A table (patches down, bases across) with symbols and colour on a
+terminal, plain words when piped, then what a maintainer needs to fix each
+conflict; ``--json`` prints SPEC's JSON.  Exit 0 only when every patch
+applies on every base.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from patchtool.cli.app import app
+from patchtool.cli.series_cmds import JsonOption, RepoOption, series_path
+
+if TYPE_CHECKING:
+    from patchtool.apply import PatchResult
+    from patchtool.check import CheckReport
+    from patchtool.gitrepo import GitRepo
+    from patchtool.model import Series
+
+_SYMBOL = {"clean": "✓", "offset": "~", "3way": "3", "conflict": "✗"}
+_STYLE = {"clean": "green", "offset": "yellow", "3way": "magenta", "conflict": "bold red"}
+
+
+@app.command("check")
+def check_cmd(
+    series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
+    base: Annotated[list[str] | None, typer.Option(
+        "--base", help="A base ref or a glob over tags and branches (repeat for a matrix; default: the series' base).",
+    )] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Parallel processes (default: the number of cores).",
+    )] = None,
+    repo: RepoOption = Path("."),
+    json: JsonOption = False,
+) -> int:
+    """Apply the series on each base in git's object store: clean, offset, 3way or conflict per patch."""
+    from patchtool import render
+    from patchtool.check import check_json, check_series, choose_bases
+    from patchtool.gitrepo import GitRepo
+    from patchtool.seriesdir import read_series
+
+    loaded = read_series(series_path(series))
+    git = GitRepo.discover(repo)
+    bases = choose_bases(git, loaded, base or [])
+    tty = sys.stdout.isatty() and not json
+    if tty and (len(bases) > 1 or loaded.total > 50):
+        report = _with_progress(git, loaded, bases, jobs)
+    else:
+        report = check_series(git, loaded, bases, jobs=jobs)
+    if json:
+        typer.echo(render.to_json(check_json(report)))
+    elif tty:
+        _print_rich(report)
+    else:
+        typer.echo(plain_report(report))
+    return 0 if report.applies else 1
+
+
+def _with_progress(git: GitRepo, loaded: Series, bases: list[tuple[str, str]], jobs: int | None) -> CheckReport:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from patchtool.check import check_series
+
+    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task("", total=len(bases))
+
+        def done(label: str) -> None:
+            progress.update(task, advance=1, description=label)
+
+        return check_series(git, loaded, bases, jobs=jobs, on_done=done)
+
+
+def _cell(r: PatchResult) -> str:
+    text = r.status.value
+    if r.after_conflict and r.touches_failed:
+        text += " (after a failed patch on its files)"
+    elif r.after_conflict:
+        text += " (after a conflict)"
+    return text
+
+
+def plain_report(report: CheckReport) -> str:
+    """The table and the conflict details in plain text (for pipes and logs)."""
+    series = report.series
+    rows = [["#", "subject", *[r.base for r in report.results]]]
+    for i, patch in enumerate(series.patches):
+        rows.append([str(i + 1), patch.subject.summary[:50], *[_cell(r.patches[i]) for r in report.results]])
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.append("")
+    for r in report.results:
+        tree = r.result_tree or "none (does not apply)"
+        lines.append(f"{r.base} ({r.commit[:12]}): result tree {tree}")
+    lines += _details(report)
+    return "\n".join(lines)
+
+
+def _details(report: CheckReport) -> list[str]:
+    out: list[str] = []
+    for r in report.results:
+        for p in r.patches:
+            if not p.problems:
+                continue
+            out.append("")
+            out.append(f"{r.base}: patch {p.number} {p.patch.subject.summary}: {p.status.value}")
+            for prob in p.problems:
+                where = f"{prob.file} {prob.hunk}" if prob.hunk else prob.file
+                out.append(f"  {where}: {prob.message}")
+                if prob.expected or prob.actual:
+                    out.append("    the patch expects:")
+                    out += [f"      |{line}" for line in prob.expected]
+                    at = f" (line {prob.actual_line})" if prob.actual_line else ""
+                    out.append(f"    the base has{at}:")
+                    out += [f"      |{line}" for line in prob.actual] or ["      (nothing alike)"]
+    return out
+
+
+def _print_rich(report: CheckReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("subject", overflow="ellipsis", max_width=60)
+    for r in report.results:
+        table.add_column(r.base)
+    for i, patch in enumerate(report.series.patches):
+        cells = []
+        for r in report.results:
+            pr = r.patches[i]
+            label = f"{_SYMBOL[pr.status.value]} {pr.status.value}"
+            if pr.after_conflict:
+                label += " *" if pr.touches_failed else " ·"
+            cells.append(Text(label, style=_STYLE[pr.status.value]))
+        table.add_row(str(i + 1), patch.subject.summary, *cells)
+    console.print(table)
+    if not report.applies:
+        console.print("[dim]· after a conflict   * touches a file a failed patch touched[/dim]")
+    for r in report.results:
+        tree = r.result_tree or "[red]does not apply[/red]"
+        console.print(f"{r.base} ([dim]{r.commit[:12]}[/dim]): result tree {tree}")
+    for line in _details(report):
+        console.print(Text(line))

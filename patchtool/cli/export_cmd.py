@@ -1,0 +1,60 @@
+"""``patchtool export``: format-patch files (or an mbox) ready for send-email, or a branch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from patchtool.cli.app import app
+from patchtool.cli.series_cmds import RepoOption, series_path
+from patchtool.errors import BadInput
+
+
+@app.command("export")
+def export_cmd(
+    series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="The folder for the patch files.")] = None,
+    repo: RepoOption = Path("."),
+    mbox: Annotated[Path | None, typer.Option("--mbox", help="Also write every mail into this one mbox.")] = None,
+    thread: Annotated[str, typer.Option("--thread", help="shallow (all reply to the cover) or deep.")] = "shallow",
+    branch: Annotated[str | None, typer.Option("--branch", help="Write the series as commits on this new branch.")]
+    = None,
+    force: Annotated[bool, typer.Option("--force", help="Let --branch move an existing branch.")] = False,
+    template: Annotated[str | None, typer.Option(
+        "--template", help="The cover template (default: the series' [render] template, else git).")] = None,
+) -> int:
+    """Write the cover letter and patches as `git format-patch --cover-letter --thread --base` would."""
+    from patchtool.apply import apply_series
+    from patchtool.cover import CoverOptions, cover_context, git_ident, render_cover, series_base, template_for
+    from patchtool.diffstat import StatOptions
+    from patchtool.export import THREAD_STYLES, build_export, write_branch, write_files
+    from patchtool.gitrepo import GitRepo
+    from patchtool.seriesdir import read_series
+
+    if thread not in THREAD_STYLES:
+        raise BadInput(f"--thread must be one of {', '.join(THREAD_STYLES)}, not {thread!r}")
+    if output is None and mbox is None and branch is None:
+        raise BadInput("nothing to write: give -o DIR, --mbox FILE or --branch NAME")
+    loaded = read_series(series_path(series))
+    git_repo = GitRepo.open(repo)
+    with git_repo.scratch() as store:
+        result = apply_series(store, series_base(loaded, store), loaded.patches)
+        committer = git_ident(store)
+        sender = loaded.cover.author or (committer.person if committer else None)
+        if sender is None:
+            raise BadInput("no sender: set [cover] from in series.toml or user.name/user.email in git config")
+        export = build_export(store, loaded, result, sender_email=sender.email, thread=thread)
+        if output is not None or mbox is not None:
+            tip = (loaded.patches[-1].commit if loaded.patches else None) or export.tip
+            context = cover_context(store, loaded, result, CoverOptions(
+                stat=StatOptions.from_render(dict(loaded.render)), message_id=export.cover_id, tip=tip,
+                committer=committer, signature=export.signature))
+            cover_text = render_cover(context, template_for(loaded, template))
+            for path in write_files(export, cover_text, output, mbox):
+                typer.echo(str(path))
+        if branch is not None:
+            tip = write_branch(git_repo, store, export, branch, force=force)
+            typer.echo(f"branch {branch}: {tip}")
+    return 0

@@ -1,0 +1,79 @@
+"""``patchtool lint``: pre-posting checks, as text for people or one JSON object for scripts.
+
+Exit 0 when nothing is at error level, 1 when something is, 2 for bad
+input (through the error funnel in ``patchtool.cli``).  The text and JSON
+shapes of a lint report live here until render.py takes them over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from patchtool.cli.app import app
+from patchtool.cli.series_cmds import JsonOption, series_path
+from patchtool.errors import BadInput
+
+if TYPE_CHECKING:
+    from patchtool.lint import LintReport
+
+
+def report_json(report: LintReport, version: int) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "series": report.series,
+        "version": version,
+        "base": report.base,
+        "base_commit": report.base_commit,
+        "findings": [{"rule": f.rule, "severity": f.severity.value, "patch": f.patch, "message": f.message}
+                     for f in report.findings],
+        "counts": report.counts,
+    }
+    if report.fixed:
+        doc["fixed"] = {"cc": list(report.fixed)}
+    return doc
+
+
+def report_text(report: LintReport) -> str:
+    lines = [f"{f.patch}/{report.total} {f.severity.value} {f.rule}: {f.message}" for f in report.findings]
+    counts = report.counts
+    if report.fixed:
+        lines.append(f"fixed: added to cc: {', '.join(report.fixed)}")
+    summary = ", ".join(f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}"
+                        for k in ("error", "warning", "info"))
+    lines.append(f"{report.series}: {summary}")
+    return "\n".join(lines)
+
+
+@app.command("lint")
+def lint_cmd(
+    series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
+    repo: Annotated[Path | None, typer.Option("--repo", help="The git repository (default: the current one).")] = None,
+    base: Annotated[str | None, typer.Option("--base", help="Check on this ref, not the series' base.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Add missing MAINTAINERS entries to cc.")] = False,
+    json: JsonOption = False,
+) -> int:
+    """Pre-posting checks: subjects, sign-offs, trailers, whitespace, markers, applying, recipients, checkpatch."""
+    from patchtool import render
+    from patchtool.gitrepo import GitRepo
+    from patchtool.lint import fix_recipients, lint_series
+    from patchtool.seriesdir import read_series, write_series
+
+    folder = series_path(series)
+    loaded = read_series(folder)
+    git: GitRepo | None
+    try:
+        git = GitRepo.open(repo or Path("."))
+    except BadInput:
+        if repo is not None or base is not None:
+            raise
+        git = None
+        typer.echo("patchtool: no git repository here: only the checks that need none are run", err=True)
+    report = lint_series(loaded, git, base)
+    if fix:
+        fixed, report = fix_recipients(loaded, report)
+        if fixed is not loaded:
+            write_series(fixed, folder)
+    typer.echo(render.to_json(report_json(report, loaded.version)) if json else report_text(report))
+    return 1 if report.has_errors else 0

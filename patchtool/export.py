@@ -1,0 +1,155 @@
+"""Export: the series as ``git format-patch`` files or one mbox, threaded, and as a branch.
+
+The patches become commit objects in the scratch store (``git
+commit-tree`` on the applier's trees, each patch's author, date and
+message), so there is a real tip for the cover's ``From`` line and for
+``--branch``.  Mails are laid out by mailfmt; the cover letter's text is
+rendered by cover.py and handed in (cover and export sit side by side in
+the data flow).  A branch is written only when asked: the new objects are
+copied from the scratch store into the repository and the ref is created
+with ``update-ref <ref> <tip> ""``, which refuses an existing branch unless
+forced.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from patchtool.apply import ApplyResult
+from patchtool.diffstat import StatOptions, file_stat
+from patchtool.errors import BadInput
+from patchtool.gitrepo import GitRepo
+from patchtool.mailfmt import GIT_SIGNATURE, check_header_value, cover_file_name, patch_file_name, render_patch
+from patchtool.model import Series, Subject
+
+THREAD_STYLES = ("shallow", "deep")
+
+
+@dataclass(frozen=True)
+class MailFile:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """The patch mails of a series (the cover comes from cover.py) and the commits made for them."""
+
+    cover_name: str
+    cover_id: str
+    patches: tuple[MailFile, ...]
+    commits: tuple[str, ...]
+    base: str
+    signature: str
+
+    @property
+    def tip(self) -> str:
+        return self.commits[-1] if self.commits else self.base
+
+
+def git_signature(store: GitRepo) -> str:
+    """format-patch's default signature: the running git's version."""
+    out = store.text("version").strip()
+    return out.removeprefix("git version ").strip() or GIT_SIGNATURE
+
+
+def make_commits(store: GitRepo, series: Series, result: ApplyResult) -> tuple[str, ...]:
+    """One commit per patch on the applier's trees: author, date and message from the patch."""
+    if result.result_tree is None:
+        failed = ", ".join(str(p.number) for p in result.patches if not p.applies)
+        raise BadInput(f"the series does not apply on {result.base} (patch {failed}): nothing to export")
+    parent = result.commit
+    commits = []
+    for patch, applied in zip(series.patches, result.patches, strict=True):
+        env = {"GIT_AUTHOR_NAME": patch.author.name, "GIT_AUTHOR_EMAIL": patch.author.email}
+        if patch.date:
+            env["GIT_AUTHOR_DATE"] = patch.date
+        parent = store.run("commit-tree", applied.tree, "-p", parent, "-F", "-", env=env,
+                           input=patch.message.encode("utf-8", "surrogateescape")).decode().strip()
+        commits.append(parent)
+    return tuple(commits)
+
+
+def message_ids(count: int, email: str, commits: Sequence[str], now: int | None = None) -> tuple[str, ...]:
+    """``<cover.TS.git.EMAIL>`` then ``<SHA.TS.git.EMAIL>`` per patch: git's own scheme."""
+    stamp = int(time.time()) if now is None else now
+    check_header_value(email, "sender e-mail")
+    return (f"<cover.{stamp}.git.{email}>", *(f"<{sha}.{stamp}.git.{email}>" for sha in commits[:count]))
+
+
+def build_export(
+    store: GitRepo,
+    series: Series,
+    result: ApplyResult,
+    *,
+    sender_email: str,
+    thread: str = "shallow",
+    now: int | None = None,
+) -> Export:
+    """Commits, message ids and patch mails; the cover's id is ``Export.cover_id``."""
+    if thread not in THREAD_STYLES:
+        raise BadInput(f"--thread must be one of {', '.join(THREAD_STYLES)}, not {thread!r}")
+    commits = make_commits(store, series, result)
+    # The `From <sha>` lines name the commit a patch came from, when known; ids follow them.
+    shown = [p.commit or c for p, c in zip(series.patches, commits, strict=True)]
+    ids = message_ids(series.total, sender_email, shown, now)
+    signature = git_signature(store)
+    stat_options = StatOptions()  # format-patch's per-patch stats are always 72 wide
+    mails = []
+    before = result.base_tree
+    for n, (patch, applied, commit) in enumerate(zip(series.patches, result.patches, shown, strict=True), 1):
+        refs = [ids[0]] if thread == "shallow" else list(ids[:n])
+        # With a cover letter git numbers every patch, even 1/1.
+        subject: Subject = replace(series.subject_for(n), number=n, total=series.total)
+        text = render_patch(
+            patch, subject,
+            stat=file_stat(store, before, applied.tree, stat_options),
+            commit=commit, message_id=ids[n], references=refs,
+            to=series.to, cc=series.cc, signature=signature,
+        )
+        mails.append(MailFile(patch_file_name(n, patch.subject.summary, version=series.version), text))
+        before = applied.tree
+    return Export(cover_file_name(version=series.version), ids[0], tuple(mails), commits, result.commit, signature)
+
+
+def write_files(export: Export, cover_text: str, out_dir: Path | None, mbox: Path | None = None) -> list[Path]:
+    """The cover and patch files in ``out_dir`` (as format-patch -o), and/or one mbox."""
+    files = [MailFile(export.cover_name, cover_text), *export.patches]
+    written = []
+    if out_dir is not None:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise BadInput("is not a folder", source=str(out_dir))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for mail in files:
+            path = out_dir / mail.name
+            path.write_text(mail.text, encoding="utf-8", errors="surrogateescape")
+            written.append(path)
+    if mbox is not None:
+        # `git format-patch --stdout` is exactly the files one after the other.
+        mbox.write_text("".join(m.text for m in files), encoding="utf-8", errors="surrogateescape")
+        written.append(mbox)
+    return written
+
+
+def write_branch(repo: GitRepo, store: GitRepo, export: Export, name: str, *, force: bool = False) -> str:
+    """Create ``refs/heads/NAME`` at the series' tip; an existing branch only with ``force``."""
+    ref = f"refs/heads/{name}"
+    if repo.run_status("check-ref-format", ref).returncode != 0 or name.startswith("-"):
+        raise BadInput(f"not a valid branch name: {name!r}")
+    exists = repo.try_resolve(ref) is not None
+    if exists and not force:
+        raise BadInput(f"branch {name} exists already (use --force to move it)")
+    head = repo.run_status("symbolic-ref", "-q", "HEAD").stdout.decode().strip()
+    if exists and head == ref and repo.work_tree is not None:
+        raise BadInput(f"branch {name} is checked out: moving it would leave the working tree behind")
+    if export.commits:
+        # The commits live in the scratch store: copy just them (and their new trees and blobs).
+        pack = store.run("pack-objects", "--stdout", "--revs", "-q",
+                         input=f"{export.tip}\n^{export.base}\n".encode())
+        repo.run("unpack-objects", "-q", input=pack)
+    old = [] if force else [""]
+    repo.run("update-ref", "-m", f"patchtool export: {name}", ref, export.tip, *old)
+    return export.tip

@@ -1,0 +1,98 @@
+"""``scripts/checkpatch.pl`` of the base tree, folded into the lint report as ``checkpatch:<TYPE>``.
+
+The script and the files it reads beside itself (``spelling.txt``,
+``const_structs.checkpatch``) are written from the base commit into a
+temporary directory, never checked out, and run with ``--no-tree`` (the
+checks that need a kernel tree would look at the user's worktree, which
+need not be the base).  The patches go to checkpatch in a few parallel
+batches, one ``perl`` each.  ERROR and WARNING keep their level, CHECK
+(``--strict`` style) is information.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from patchtool.lint.findings import Context, Finding, Severity
+from patchtool.mailfmt import render_patch
+
+SCRIPT = "scripts/checkpatch.pl"
+SUPPORT = ("scripts/spelling.txt", "scripts/const_structs.checkpatch")
+ARGS = ("--no-tree", "--terse", "--show-types", "--no-summary")
+# --terse (emacs style): "FILE:LINE: LEVEL:TYPE: message"
+_REPORT = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<level>ERROR|WARNING|CHECK):(?:(?P<type>[A-Z0-9_]+):)?"
+                     r" ?(?P<msg>.*)$")
+_LEVELS = {"ERROR": Severity.ERROR, "WARNING": Severity.WARNING, "CHECK": Severity.INFO}
+
+
+def mail_bytes(ctx: Context, number: int) -> bytes:
+    """Patch ``number`` as the mail checkpatch reads: the file as it came, else as format-patch writes it."""
+    patch = ctx.series.patches[number - 1]
+    if patch.raw is not None:
+        return patch.raw
+    return render_patch(patch, ctx.series.subject_for(number)).encode("utf-8", "surrogateescape")
+
+
+def parse_output(text: str, numbers: dict[str, int]) -> Iterator[Finding]:
+    """checkpatch's terse lines -> findings; ``numbers`` maps the file names given to patch numbers."""
+    for line in text.splitlines():
+        m = _REPORT.match(line)
+        if m is None:
+            continue
+        name = os.path.basename(m.group("file"))
+        rule = f"checkpatch:{m.group('type')}" if m.group("type") else "checkpatch"
+        yield Finding(rule, _LEVELS[m.group("level")], numbers.get(name, 0),
+                      f"line {m.group('line')}: {m.group('msg').strip()}")
+
+
+def _batches(items: Sequence[int], count: int) -> list[list[int]]:
+    count = max(1, min(count, len(items)))
+    return [list(items[i::count]) for i in range(count) if items[i::count]]
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    repo, base = ctx.repo, ctx.base
+    if repo is None or base is None or not ctx.series.patches:
+        return
+    script = repo.read_path(base, SCRIPT)
+    if script is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="patchtool-checkpatch-") as tmp:
+        root = Path(tmp)
+        (root / "scripts").mkdir()
+        (root / SCRIPT).write_bytes(script)
+        for support in SUPPORT:
+            data = repo.read_path(base, support)
+            if data is not None:
+                (root / support).write_bytes(data)
+        (root / "patches").mkdir()
+        numbers: dict[str, int] = {}
+        for n in range(1, ctx.series.total + 1):
+            name = f"{n:04d}.patch"
+            (root / "patches" / name).write_bytes(mail_bytes(ctx, n))
+            numbers[name] = n
+
+        def run(batch: list[int]) -> tuple[int, str, str]:
+            argv = ["perl", SCRIPT, *ARGS, *(f"patches/{n:04d}.patch" for n in batch)]
+            proc = repo.run_program(argv, cwd=root)
+            return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+        try:
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+                results = list(pool.map(run, _batches(range(1, ctx.series.total + 1), os.cpu_count() or 2)))
+        except FileNotFoundError:
+            yield Finding("checkpatch", Severity.INFO, 0, f"perl is not installed: {SCRIPT} of the base not run")
+            return
+    found: list[Finding] = []
+    for rc, out, err in results:
+        parsed = list(parse_output(out, numbers))
+        found.extend(parsed)
+        if rc not in (0, 1) or (rc == 1 and not parsed and err.strip()):
+            first = next((ln for ln in err.splitlines() if ln.strip()), f"exit status {rc}")
+            found.append(Finding("checkpatch", Severity.INFO, 0, f"{SCRIPT} of the base failed: {first.strip()}"))
+    yield from sorted(found, key=lambda f: f.patch)
