@@ -13,7 +13,12 @@ prints:
   does, timed on a sample and extrapolated (labelled so), and the ratio,
 * and checks that both ways give the same sections on the sample.
 
-Run: ``.venv/bin/python benchmarks/bench_maintainers.py [--paths 75000]``
+Times are wall-clock medians; the CPU time of the same runs is printed too,
+as the machine may be shared.
+
+Run: ``.venv/bin/python benchmarks/bench_maintainers.py [--paths 75000]``, or
+``--repo DIR`` to use the MAINTAINERS and files of a repository made by
+``benchmarks/kernelrepo.py DIR`` instead of the generator here.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import bisect
 import random
 import re
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -357,13 +363,23 @@ def _file_match(path: str, regex: re.Pattern[str], converted: str) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def _median_seconds(run: Callable[[], object], repeat: int) -> float:
-    times = []
+def _median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of ``repeat`` runs."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def _from_repo(repo: str) -> tuple[list[str], str]:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", repo, *args], capture_output=True, text=True, check=True).stdout
+
+    paths = git("ls-tree", "-r", "--name-only", "HEAD").splitlines()
+    return paths, git("show", "HEAD:MAINTAINERS")
 
 
 def main() -> None:
@@ -373,41 +389,59 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=150, help="paths timed the naive way")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=5145)
+    parser.add_argument("--repo", help="a repository made by benchmarks/kernelrepo.py (MAINTAINERS at HEAD)")
     args = parser.parse_args()
 
-    rng = random.Random(args.seed)
-    paths = generate_paths(rng, args.paths)
-    text = generate_maintainers(rng, paths, args.sections)
-    counts = {k: sum(line.startswith(f"{k}:") for line in text.split("\n")) for k in "FXN"}
-    print(f"generated: {len(paths)} paths, {text.count(chr(10))} lines, {args.sections + 1} sections,")
-    print(f"           {sum(counts.values())} patterns (F: {counts['F']}, X: {counts['X']}, N: {counts['N']})")
+    if args.repo:
+        paths, text = _from_repo(args.repo)
+        origin = f"from {args.repo}"
+    else:
+        rng = random.Random(args.seed)
+        paths = generate_paths(rng, args.paths)
+        text = generate_maintainers(rng, paths, args.sections)
+        origin = f"generated, seed {args.seed}"
+    counts = {k: sum(line.startswith(f"{k}:") for line in text.split("\n")) for k in "FXNK"}
+    sections = len(parse_maintainers(text).sections)
+    print(f"{origin}: {len(paths)} paths, {text.count(chr(10))} lines, {sections} sections,")
+    patterns = counts["F"] + counts["X"] + counts["N"]
+    print(f"  {patterns} patterns (F: {counts['F']}, X: {counts['X']}, N: {counts['N']}), K: {counts['K']}")
 
-    parse_s = _median_seconds(lambda: parse_maintainers(text), args.repeat)
-    print(f"parse_maintainers:              {parse_s * 1000:8.1f} ms  (median of {args.repeat})")
+    parse_s, parse_cpu = _median_seconds(lambda: parse_maintainers(text), args.repeat)
+    print(f"parse_maintainers:             {parse_s * 1000:8.1f} ms wall  {parse_cpu * 1000:8.1f} ms cpu")
 
     def map_all() -> list[object]:
         maintainers: Maintainers = parse_maintainers(text)  # cold directory cache each run
         return [maintainers.sections_for(path) for path in paths]
 
-    map_s = _median_seconds(map_all, args.repeat) - parse_s
-    print(f"sections_for, all paths:        {map_s * 1000:8.1f} ms  (median of {args.repeat}, parse excluded)")
-    print(f"                                {map_s / len(paths) * 1e6:8.1f} us per path")
+    map_s, map_cpu = _median_seconds(map_all, args.repeat)
+    map_s, map_cpu = map_s - parse_s, map_cpu - parse_cpu
+    print(f"sections_for, every path:      {map_s * 1000:8.1f} ms wall  {map_cpu * 1000:8.1f} ms cpu  (parse excluded)")
+    print(f"                               {map_s / len(paths) * 1e6:8.1f} us per path")
 
     sample = random.Random(args.seed + 1).sample(paths, min(args.sample, len(paths)))
     naive = naive_matcher(text)
-    naive_s = _median_seconds(lambda: [naive(p) for p in sample], 1)
+    naive_s, _ = _median_seconds(lambda: [naive(p) for p in sample], 1)
     extrapolated = naive_s / len(sample) * len(paths)
     print(
-        f"naive (every pattern x path):   {extrapolated * 1000:8.1f} ms  "
+        f"naive, every pattern x path:   {extrapolated * 1000:8.1f} ms wall  "
         f"EXTRAPOLATED from {len(sample)} paths ({naive_s / len(sample) * 1e3:.2f} ms per path)"
     )
-    print(f"speed-up:                       {extrapolated / map_s:8.0f} x")
+    print(f"speed-up:                      {extrapolated / map_s:8.0f} x")
 
     maintainers = parse_maintainers(text)
     differ = [p for p in sample if [m.section.name for m in maintainers.sections_for(p)] != naive(p)]
-    print(f"agreement on the sample:        {len(sample) - len(differ)}/{len(sample)} paths identical")
+    print(f"agreement on the sample:       {len(sample) - len(differ)}/{len(sample)} paths identical")
+    print(f"(median of {args.repeat} runs each; load average {' '.join(f'{x:.1f}' for x in _load())})")
     if differ:
         raise SystemExit(f"indexed and naive disagree, e.g. on {differ[0]}")
+
+
+def _load() -> tuple[float, ...]:
+    try:
+        with open("/proc/loadavg") as f:
+            return tuple(float(x) for x in f.read().split()[:3])
+    except OSError:
+        return ()
 
 
 if __name__ == "__main__":

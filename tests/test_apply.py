@@ -426,3 +426,37 @@ def test_agrees_with_reference_applier(repo: Repo, tmp_path: Path) -> None:
     with store.scratch() as s:
         ref = apply_series_git(s, "master", load(mails))
     assert [(p.status, p.tree) for p in fast.patches] == [(p.status, p.tree) for p in ref.patches]
+
+
+# -- git apply's matching rules, in isolation ----------------------------------------------------
+
+
+def _frag(text: bytes) -> list:  # type: ignore[type-arg]
+    from patchtool.hunkapply import parse_fragments
+
+    return parse_fragments(text)
+
+
+def test_search_goes_forwards_first_on_a_tie() -> None:
+    from patchtool.hunkapply import apply_fragments
+
+    # The context sits 2 lines above and 2 lines below the stated line 5: git takes the one below.
+    data = b"a\nb\nm\nx\nk\nc\nm\nx\nk\nd\ne\n"
+    applied = apply_fragments(data, _frag(b"@@ -5,3 +5,3 @@\n m\n-x\n+y\n k\n"))
+    assert applied.data == b"a\nb\nm\nx\nk\nc\nm\ny\nk\nd\ne\n"
+    assert [(n, d) for n, _, d in applied.offsets] == [(1, 2)]
+
+
+def test_anchored_hunks_and_missing_final_newline() -> None:
+    from patchtool.hunkapply import apply_fragments
+
+    # No leading context at old line 1: must match at the top, not further down.
+    assert apply_fragments(b"q\np\nq\n", _frag(b"@@ -1,2 +1,2 @@\n-p\n+P\n q\n")).data is None
+    # No trailing context: must match at the end.
+    assert apply_fragments(b"a\nb\nz\nb\n", _frag(b"@@ -1,2 +1,2 @@\n a\n-b\n+B\n")).data is None
+    # A pre-image line without its newline matches a line that has one (git compares its bytes only).
+    patch = b"@@ -1,2 +1,3 @@\n a\n+new\n b\n\\ No newline at end of file\n"
+    assert apply_fragments(b"a\nb\nc\n", _frag(patch)).data is not None
+    # Lines an earlier hunk produced are not matched again.
+    twice = b"@@ -1,1 +1,2 @@\n x\n+x\n@@ -1,1 +1,2 @@\n x\n+x\n"
+    assert apply_fragments(b"x\n", _frag(twice)).data is None

@@ -20,10 +20,10 @@ import pytest
 
 from patchtool.cli import main
 from patchtool.gitrepo import GitRepo
-from patchtool.lint import LintReport, Severity, lint_series
+from patchtool.lint import Context, LintReport, Severity, lint_series, whitespace
 from patchtool.lint.subjects import prefix_chain, prefixes_agree
 from patchtool.lint.whitespace import whitespace_errors
-from patchtool.model import Series
+from patchtool.model import Person, Series
 from patchtool.sources.gitrange import read_range
 
 from .conftest import Repo
@@ -340,16 +340,16 @@ def test_whitespace_matches_git_apply(repo: Repo, case: str) -> None:
     repo.write("kernel/new.c", "int n;\n" + WS_CASES[case])  # a new file
     repo.write("kernel/foo.c", "/* head */\n" + (repo.path / "kernel/foo.c").read_text())  # a hunk at the top
     repo.commit(msg("foo: whitespace"))
-    series, git = cut(repo)
+    series, _ = cut(repo)
     patch = series.patches[0]
     repo.git("checkout", "-q", "base")
     rc, expected = git_apply_errors(repo, patch.diff)
     ours = whitespace_errors(patch)
     assert [e.message for e in ours] == expected
     assert (rc == 0) == (not ours)
-    report = lint_series(series, git, run_checkpatch=False)
-    assert bool(found(report, 1, "whitespace")) == bool(expected)
-    assert all(s is Severity.ERROR for s, _ in found(report, 1, "whitespace"))
+    findings = list(whitespace.check(Context(series)))
+    assert bool(findings) == bool(expected)
+    assert all(f.severity is Severity.ERROR and f.patch == 1 for f in findings)
 
 
 def test_whitespace_finding_names_file_and_line(repo: Repo) -> None:
@@ -442,6 +442,25 @@ def test_recipients_from_maintainers(repo: Repo) -> None:
         (Severity.INFO, "linux-kernel@vger.kernel.org (L: THE REST) is not in To/Cc (patch 1); only THE REST names it"),
     ]
     assert report.fixable == ("Rita Reviewer <rita@example.org>", "foo-devel@lists.example.org")
+
+
+def test_recipients_are_people_not_addresses(repo: Repo) -> None:
+    """get_maintainer.pl's rule: one person under two addresses is one recipient; the sender needs none."""
+    repo.write("MAINTAINERS", MAINTAINERS.replace("THE REST\n", "BAR\nM:\tRita Reviewer <rita@other.org>\n"
+                                                  "M:\tSam Sender <sam@example.org>\nF:\tkernel/bar.c\n\nTHE REST\n"))
+    repo.commit("MAINTAINERS: add BAR")
+    repo.git("tag", "-f", "base")
+    bump(repo)
+    repo.commit(msg("foo: add a counter"))
+    bump(repo, path="kernel/bar.c")
+    repo.commit(msg("bar: add a counter"))
+    series, git = cut(repo, to=("foo@example.org", "foo-devel@lists.example.org"))
+    series = replace(series, cover=replace(series.cover, author=Person("Sam Sender", "sam@example.org")))
+    report = lint_series(series, git, run_checkpatch=False)
+    assert [m for s, m in found(report, 0, "recipients") if s is Severity.WARNING] == [
+        "Rita Reviewer <rita@example.org> (R: FOO DRIVER, BAR) is not in To/Cc (patches 1, 2)"]
+    named = lint_series(replace(series, cc=("Rita Reviewer <rita@elsewhere.org>",)), git, run_checkpatch=False)
+    assert [f for f in named.findings if f.rule == "recipients" and f.severity is Severity.WARNING] == []
 
 
 def test_fix_adds_missing_recipients_to_cc(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

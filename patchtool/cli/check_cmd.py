@@ -49,7 +49,7 @@ def check_cmd(
     git = GitRepo.discover(repo)
     bases = choose_bases(git, loaded, base or [])
     tty = sys.stdout.isatty() and not json
-    if tty and (len(bases) > 1 or loaded.total > 50):
+    if tty and len(bases) > 1:
         report = _with_progress(git, loaded, bases, jobs)
     else:
         report = check_series(git, loaded, bases, jobs=jobs)
