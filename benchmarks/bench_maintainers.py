@@ -18,7 +18,9 @@ as the machine may be shared.
 
 Run: ``.venv/bin/python benchmarks/bench_maintainers.py [--paths 75000]``, or
 ``--repo DIR`` to use the MAINTAINERS and files of a repository made by
-``benchmarks/kernelrepo.py DIR`` instead of the generator here.
+``benchmarks/kernelrepo.py DIR`` instead of the generator here, or ``--tree
+DIR`` for an unpacked source tree (a real kernel: its MAINTAINERS and files,
+with get_maintainer.pl's directory rule).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from patchtool.maintainers import Maintainers, parse_maintainers
 
@@ -316,7 +319,7 @@ def _section_patterns(rng: random.Random, base: str, tree: _Tree) -> list[str]:
 # The naive way: get_maintainer.pl's loop, every pattern against every path
 
 
-def naive_matcher(text: str) -> Callable[[str], list[str]]:
+def naive_matcher(text: str, is_dir: Callable[[str], bool] | None = None) -> Callable[[str], list[str]]:
     """Section names for a path, testing every pattern of every section."""
     sections: list[tuple[str, list[tuple[str, re.Pattern[str], str]]]] = []
     name = ""
@@ -331,6 +334,8 @@ def naive_matcher(text: str) -> Callable[[str], list[str]]:
             sections.append((name, []))
         if kind in "FX":
             converted = value.replace(".", "\\.").replace("*", ".*").replace("?", ".")
+            if is_dir and converted and not converted.endswith("/") and is_dir(converted):
+                converted += "/"
             sections[-1][1].append((kind, re.compile("^" + converted), converted))
         elif kind == "N":
             sections[-1][1].append((kind, re.compile(value, re.X), value))
@@ -390,9 +395,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=5145)
     parser.add_argument("--repo", help="a repository made by benchmarks/kernelrepo.py (MAINTAINERS at HEAD)")
+    parser.add_argument("--tree", help="an unpacked source tree with a MAINTAINERS at its top")
     args = parser.parse_args()
 
-    if args.repo:
+    is_dir: Callable[[str], bool] | None = None
+    if args.tree:
+        top = Path(args.tree)
+        paths = sorted(str(p.relative_to(top)) for p in top.rglob("*") if p.is_file() and ".git" not in p.parts)
+        text = (top / "MAINTAINERS").read_text(encoding="utf-8", errors="replace")
+        origin = f"from {args.tree}"
+
+        def is_dir(name: str) -> bool:
+            return (top / name).is_dir()
+
+    elif args.repo:
         paths, text = _from_repo(args.repo)
         origin = f"from {args.repo}"
     else:
@@ -401,16 +417,16 @@ def main() -> None:
         text = generate_maintainers(rng, paths, args.sections)
         origin = f"generated, seed {args.seed}"
     counts = {k: sum(line.startswith(f"{k}:") for line in text.split("\n")) for k in "FXNK"}
-    sections = len(parse_maintainers(text).sections)
+    sections = len(parse_maintainers(text, is_dir=is_dir).sections)
     print(f"{origin}: {len(paths)} paths, {text.count(chr(10))} lines, {sections} sections,")
     patterns = counts["F"] + counts["X"] + counts["N"]
     print(f"  {patterns} patterns (F: {counts['F']}, X: {counts['X']}, N: {counts['N']}), K: {counts['K']}")
 
-    parse_s, parse_cpu = _median_seconds(lambda: parse_maintainers(text), args.repeat)
+    parse_s, parse_cpu = _median_seconds(lambda: parse_maintainers(text, is_dir=is_dir), args.repeat)
     print(f"parse_maintainers:             {parse_s * 1000:8.1f} ms wall  {parse_cpu * 1000:8.1f} ms cpu")
 
     def map_all() -> list[object]:
-        maintainers: Maintainers = parse_maintainers(text)  # cold directory cache each run
+        maintainers: Maintainers = parse_maintainers(text, is_dir=is_dir)  # cold directory cache each run
         return [maintainers.sections_for(path) for path in paths]
 
     map_s, map_cpu = _median_seconds(map_all, args.repeat)
@@ -419,7 +435,7 @@ def main() -> None:
     print(f"                               {map_s / len(paths) * 1e6:8.1f} us per path")
 
     sample = random.Random(args.seed + 1).sample(paths, min(args.sample, len(paths)))
-    naive = naive_matcher(text)
+    naive = naive_matcher(text, is_dir)
     naive_s, _ = _median_seconds(lambda: [naive(p) for p in sample], 1)
     extrapolated = naive_s / len(sample) * len(paths)
     print(
@@ -428,7 +444,7 @@ def main() -> None:
     )
     print(f"speed-up:                      {extrapolated / map_s:8.0f} x")
 
-    maintainers = parse_maintainers(text)
+    maintainers = parse_maintainers(text, is_dir=is_dir)
     differ = [p for p in sample if [m.section.name for m in maintainers.sections_for(p)] != naive(p)]
     print(f"agreement on the sample:       {len(sample) - len(differ)}/{len(sample)} paths identical")
     print(f"(median of {args.repeat} runs each; load average {' '.join(f'{x:.1f}' for x in _load())})")

@@ -44,7 +44,6 @@ import argparse
 import bisect
 import contextlib
 import json
-import math
 import os
 import random
 import re
@@ -167,80 +166,90 @@ class _FastImport:
 # --------------------------------------------------------------------------
 # vocabulary
 
-_WORDS = (
-    "core main ops dev hw phy mac regs debugfs sysfs irq dma tx rx ptp devlink param common "
-    "init ctrl mbox fw nvm ethtool lib util trace pm power clk reset gpio i2c spi pci usb sdio "
-    "acpi of platform bus queue ring buf mem cache table map alloc sched timer event stats cmd "
-    "msg proto sock xmit recv filter policy hooks audit inode file dir super namei xattr acl "
-    "journal extent balloc ialloc btree log recovery scrub quota crypto hash cipher key cert "
-    "sign verify dcb flow tc switch port link vlan fdb mdio led hwmon thermal sensor adc dac "
-    "pwm wdt rtc nand nor spinand mmc sd emmc card host gadget udc otg hub hcd pipe channel "
-    "engine ctx vm mmu gem bo fence sync plane crtc encoder connector bridge panel dsi hdmi dp "
-    "edid vblank atomic state helper compat ioctl uapi cgroup bpf verifier jit btf task fork "
-    "exit signal cred module params kobject notifier workqueue tasklet softirq wait lock mutex "
-    "rwsem seqlock rcu percpu slab page vmscan swap shmem mmap mprotect madvise hugetlb memcg "
-    "oom compaction migrate ksm zswap gup rmap tlb fault entry head setup boot smp topology "
-    "cpu numa apic ioapic hpet tsc pvclock kvm vmx svm nested mtrr pat fpu xsave signal_compat"
-).split()
-_VERBS = (
-    "get set init setup probe remove enable disable start stop reset update read write "
-    "alloc free map unmap config check handle process parse fill clear flush sync poll "
-    "request release register unregister attach detach open close suspend resume lookup "
-    "insert delete validate prepare commit queue dequeue submit complete wait notify"
-).split()
-_NOUNS = (
-    "device buffer queue ring irq clock reset regs state config stats link port channel "
-    "entry table desc frame packet page context ctrl mode status caps info params power "
-    "firmware mailbox event timer work sensor vlan filter key hash tag slot node zone range "
-    "region window fifo intr msi pll phy lane mac addr rule flow req resp cmd"
-).split()
-_FIELDS = (
-    "flags count size len mode state index id num offset mask shift base limit refcnt "
-    "enabled timeout retries irq_mask speed duplex mtu features caps version"
-).split()
-_HEADERS = (
-    "linux/module.h linux/kernel.h linux/init.h linux/slab.h linux/errno.h linux/device.h "
-    "linux/platform_device.h linux/of.h linux/of_device.h linux/io.h linux/delay.h "
-    "linux/interrupt.h linux/clk.h linux/reset.h linux/mutex.h linux/spinlock.h "
-    "linux/list.h linux/bitops.h linux/bitfield.h linux/pm_runtime.h linux/regmap.h "
-    "linux/dma-mapping.h linux/netdevice.h linux/etherdevice.h linux/skbuff.h linux/pci.h "
-    "linux/usb.h linux/i2c.h linux/spi/spi.h linux/gpio/consumer.h linux/fs.h "
-    "linux/uaccess.h linux/seq_file.h linux/debugfs.h linux/workqueue.h linux/sched.h "
-    "linux/mm.h linux/security.h linux/audit.h linux/rcupdate.h linux/percpu.h "
-    "linux/kthread.h linux/firmware.h linux/iopoll.h linux/completion.h net/sock.h"
-).split()
-_PROSE = (
-    "the driver registers a device for each port found in the firmware tables and "
-    "keeps the hardware state in a private structure that is protected by a mutex "
-    "callers must hold the lock while walking the list of entries and drop it before "
-    "sleeping this interface is not stable and may change between kernel releases "
-    "userspace should use the generic netlink family instead the value is reported in "
-    "units of milliseconds and defaults to zero which disables the feature entirely "
-    "when the queue is full the packet is dropped and the counter is incremented so "
-    "that administrators can see the loss in the statistics each controller exposes "
-    "a set of registers that describe its capabilities and the number of channels "
-    "the subsystem core takes care of reference counting so drivers only need to "
-    "implement the callbacks they actually support and may leave the others empty"
-).split()
-_FIRST = (
-    "Alan Alex Andrew Andy Anna Arnd Ben Bjorn Boris Chris Christian Christoph Dan Daniel "
-    "David Dmitry Eric Florian Geert Greg Guenter Hans Heiko Ilya Ingo Jakub Jan Jason Jens "
-    "Jiri Joe Johannes John Jonathan Josef Julia Kalle Kees Krzysztof Lee Linus Mark Martin "
-    "Matthew Maxime Michael Mike Miquel Nathan Neil Olof Paolo Paul Peter Rafael Rob Russell "
-    "Sakari Sean Stephen Steven Takashi Thomas Tony Ulf Vinod Vlastimil Will Wolfram Yang"
-).split()
-_LAST = (
-    "Adams Bergmann Brown Chen Clark Cooper Davis Evans Fischer Garcia Gupta Hall Hansen "
-    "Hughes Jansen Jones Kim Klein Kumar Lee Lewis Li Liu Lopez Martin Meyer Miller Moore "
-    "Murphy Nguyen Novak Olsen Park Patel Perez Peters Reed Richter Roberts Rossi Sato "
-    "Schmidt Schneider Scott Shah Singh Smith Suzuki Tanaka Taylor Thompson Turner Vogel "
-    "Wagner Walker Wang Weber Williams Wilson Wolf Wright Wu Xu Yamada Young Zhang Zhao Zhou"
-).split()
-_DOMAINS = (
-    "kernel.org intel.com redhat.com suse.com google.com linaro.org arm.com nvidia.com "
-    "amd.com ibm.com oracle.com huawei.com microsoft.com samsung.com collabora.com "
-    "bootlin.com pengutronix.de gmail.com linux.ibm.com infradead.org"
-).split()
+_WORDS = [
+    "core", "main", "ops", "dev", "hw", "phy", "mac", "regs", "debugfs", "sysfs", "irq", "dma", "tx", "rx", "ptp",
+    "devlink", "param", "common", "init", "ctrl", "mbox", "fw", "nvm", "ethtool", "lib", "util", "trace", "pm",
+    "power", "clk", "reset", "gpio", "i2c", "spi", "pci", "usb", "sdio", "acpi", "of", "platform", "bus", "queue",
+    "ring", "buf", "mem", "cache", "table", "map", "alloc", "sched", "timer", "event", "stats", "cmd", "msg",
+    "proto", "sock", "xmit", "recv", "filter", "policy", "hooks", "audit", "inode", "file", "dir", "super", "namei",
+    "xattr", "acl", "journal", "extent", "balloc", "ialloc", "btree", "log", "recovery", "scrub", "quota", "crypto",
+    "hash", "cipher", "key", "cert", "sign", "verify", "dcb", "flow", "tc", "switch", "port", "link", "vlan", "fdb",
+    "mdio", "led", "hwmon", "thermal", "sensor", "adc", "dac", "pwm", "wdt", "rtc", "nand", "nor", "spinand", "mmc",
+    "sd", "emmc", "card", "host", "gadget", "udc", "otg", "hub", "hcd", "pipe", "channel", "engine", "ctx", "vm",
+    "mmu", "gem", "bo", "fence", "sync", "plane", "crtc", "encoder", "connector", "bridge", "panel", "dsi", "hdmi",
+    "dp", "edid", "vblank", "atomic", "state", "helper", "compat", "ioctl", "uapi", "cgroup", "bpf", "verifier",
+    "jit", "btf", "task", "fork", "exit", "signal", "cred", "module", "params", "kobject", "notifier", "workqueue",
+    "tasklet", "softirq", "wait", "lock", "mutex", "rwsem", "seqlock", "rcu", "percpu", "slab", "page", "vmscan",
+    "swap", "shmem", "mmap", "mprotect", "madvise", "hugetlb", "memcg", "oom", "compaction", "migrate", "ksm",
+    "zswap", "gup", "rmap", "tlb", "fault", "entry", "head", "setup", "boot", "smp", "topology", "cpu", "numa",
+    "apic", "ioapic", "hpet", "tsc", "pvclock", "kvm", "vmx", "svm", "nested", "mtrr", "pat", "fpu", "xsave",
+    "signal_compat"
+]
+_VERBS = [
+    "get", "set", "init", "setup", "probe", "remove", "enable", "disable", "start", "stop", "reset", "update",
+    "read", "write", "alloc", "free", "map", "unmap", "config", "check", "handle", "process", "parse", "fill",
+    "clear", "flush", "sync", "poll", "request", "release", "register", "unregister", "attach", "detach", "open",
+    "close", "suspend", "resume", "lookup", "insert", "delete", "validate", "prepare", "commit", "queue", "dequeue",
+    "submit", "complete", "wait", "notify"
+]
+_NOUNS = [
+    "device", "buffer", "queue", "ring", "irq", "clock", "reset", "regs", "state", "config", "stats", "link",
+    "port", "channel", "entry", "table", "desc", "frame", "packet", "page", "context", "ctrl", "mode", "status",
+    "caps", "info", "params", "power", "firmware", "mailbox", "event", "timer", "work", "sensor", "vlan", "filter",
+    "key", "hash", "tag", "slot", "node", "zone", "range", "region", "window", "fifo", "intr", "msi", "pll", "phy",
+    "lane", "mac", "addr", "rule", "flow", "req", "resp", "cmd"
+]
+_FIELDS = [
+    "flags", "count", "size", "len", "mode", "state", "index", "id", "num", "offset", "mask", "shift", "base",
+    "limit", "refcnt", "enabled", "timeout", "retries", "irq_mask", "speed", "duplex", "mtu", "features", "caps",
+    "version"
+]
+_HEADERS = [
+    "linux/module.h", "linux/kernel.h", "linux/init.h", "linux/slab.h", "linux/errno.h", "linux/device.h",
+    "linux/platform_device.h", "linux/of.h", "linux/of_device.h", "linux/io.h", "linux/delay.h",
+    "linux/interrupt.h", "linux/clk.h", "linux/reset.h", "linux/mutex.h", "linux/spinlock.h", "linux/list.h",
+    "linux/bitops.h", "linux/bitfield.h", "linux/pm_runtime.h", "linux/regmap.h", "linux/dma-mapping.h",
+    "linux/netdevice.h", "linux/etherdevice.h", "linux/skbuff.h", "linux/pci.h", "linux/usb.h", "linux/i2c.h",
+    "linux/spi/spi.h", "linux/gpio/consumer.h", "linux/fs.h", "linux/uaccess.h", "linux/seq_file.h",
+    "linux/debugfs.h", "linux/workqueue.h", "linux/sched.h", "linux/mm.h", "linux/security.h", "linux/audit.h",
+    "linux/rcupdate.h", "linux/percpu.h", "linux/kthread.h", "linux/firmware.h", "linux/iopoll.h",
+    "linux/completion.h", "net/sock.h"
+]
+_PROSE = [
+    "the", "driver", "registers", "a", "device", "for", "each", "port", "found", "in", "the", "firmware", "tables",
+    "and", "keeps", "the", "hardware", "state", "in", "a", "private", "structure", "that", "is", "protected", "by",
+    "a", "mutex", "callers", "must", "hold", "the", "lock", "while", "walking", "the", "list", "of", "entries",
+    "and", "drop", "it", "before", "sleeping", "this", "interface", "is", "not", "stable", "and", "may", "change",
+    "between", "kernel", "releases", "userspace", "should", "use", "the", "generic", "netlink", "family", "instead",
+    "the", "value", "is", "reported", "in", "units", "of", "milliseconds", "and", "defaults", "to", "zero", "which",
+    "disables", "the", "feature", "entirely", "when", "the", "queue", "is", "full", "the", "packet", "is",
+    "dropped", "and", "the", "counter", "is", "incremented", "so", "that", "administrators", "can", "see", "the",
+    "loss", "in", "the", "statistics", "each", "controller", "exposes", "a", "set", "of", "registers", "that",
+    "describe", "its", "capabilities", "and", "the", "number", "of", "channels", "the", "subsystem", "core",
+    "takes", "care", "of", "reference", "counting", "so", "drivers", "only", "need", "to", "implement", "the",
+    "callbacks", "they", "actually", "support", "and", "may", "leave", "the", "others", "empty"
+]
+_FIRST = [
+    "Alan", "Alex", "Andrew", "Andy", "Anna", "Arnd", "Ben", "Bjorn", "Boris", "Chris", "Christian", "Christoph",
+    "Dan", "Daniel", "David", "Dmitry", "Eric", "Florian", "Geert", "Greg", "Guenter", "Hans", "Heiko", "Ilya",
+    "Ingo", "Jakub", "Jan", "Jason", "Jens", "Jiri", "Joe", "Johannes", "John", "Jonathan", "Josef", "Julia",
+    "Kalle", "Kees", "Krzysztof", "Lee", "Linus", "Mark", "Martin", "Matthew", "Maxime", "Michael", "Mike",
+    "Miquel", "Nathan", "Neil", "Olof", "Paolo", "Paul", "Peter", "Rafael", "Rob", "Russell", "Sakari", "Sean",
+    "Stephen", "Steven", "Takashi", "Thomas", "Tony", "Ulf", "Vinod", "Vlastimil", "Will", "Wolfram", "Yang"
+]
+_LAST = [
+    "Adams", "Bergmann", "Brown", "Chen", "Clark", "Cooper", "Davis", "Evans", "Fischer", "Garcia", "Gupta", "Hall",
+    "Hansen", "Hughes", "Jansen", "Jones", "Kim", "Klein", "Kumar", "Lee", "Lewis", "Li", "Liu", "Lopez", "Martin",
+    "Meyer", "Miller", "Moore", "Murphy", "Nguyen", "Novak", "Olsen", "Park", "Patel", "Perez", "Peters", "Reed",
+    "Richter", "Roberts", "Rossi", "Sato", "Schmidt", "Schneider", "Scott", "Shah", "Singh", "Smith", "Suzuki",
+    "Tanaka", "Taylor", "Thompson", "Turner", "Vogel", "Wagner", "Walker", "Wang", "Weber", "Williams", "Wilson",
+    "Wolf", "Wright", "Wu", "Xu", "Yamada", "Young", "Zhang", "Zhao", "Zhou"
+]
+_DOMAINS = [
+    "kernel.org", "intel.com", "redhat.com", "suse.com", "google.com", "linaro.org", "arm.com", "nvidia.com",
+    "amd.com", "ibm.com", "oracle.com", "huawei.com", "microsoft.com", "samsung.com", "collabora.com",
+    "bootlin.com", "pengutronix.de", "gmail.com", "linux.ibm.com", "infradead.org"
+]
 
 
 def _paragraph(rng: random.Random, n_lines: int) -> str:
@@ -302,28 +311,27 @@ _ETH_VENDORS = {
     "sis": [], "smsc": [], "sun": [], "synopsys": [], "tehuti": [], "toshiba": [],
     "via": [], "wiznet": [], "xilinx": [], "xircom": [],
 }
-_WIFI = (
-    "ath/ath9k ath/ath10k ath/ath11k ath/ath5k ath/ath6kl ath/carl9170 ath/wcn36xx "
-    "ath/wil6210 broadcom/brcm80211/brcmfmac broadcom/brcm80211/brcmsmac broadcom/b43 "
-    "intel/iwlwifi intel/iwlwifi/mvm intel/iwlwifi/fw intel/iwlwifi/pcie intel/iwlwifi/dvm "
-    "intel/ipw2x00 marvell/mwifiex marvell/libertas mediatek/mt76 mediatek/mt76/mt7615 "
-    "mediatek/mt76/mt7915 mediatek/mt76/mt7921 mediatek/mt76/mt76x0 realtek/rtlwifi "
-    "realtek/rtlwifi/rtl8192ce realtek/rtw88 realtek/rtl8xxxu ralink/rt2x00 ti/wlcore "
-    "ti/wl18xx rsi st/cw1200 quantenna/qtnfmac microchip/wilc1000 zydas/zd1211rw "
-    "intersil/p54 atmel"
-).split()
-_DRM = (
-    "amd/amdgpu amd/amdkfd amd/display/dc/core amd/display/dc/dcn10 amd/display/dc/dcn20 "
-    "amd/display/dc/dcn30 amd/display/dc/dcn31 amd/display/dc/dml amd/display/amdgpu_dm "
-    "amd/pm/swsmu amd/pm/powerplay amd/include i915 i915/display i915/gt i915/gem i915/gvt "
-    "i915/selftests nouveau nouveau/nvkm/engine/gr nouveau/nvkm/engine/disp "
-    "nouveau/nvkm/engine/fifo nouveau/nvkm/subdev/bios nouveau/nvkm/subdev/clk "
-    "nouveau/nvkm/subdev/fb radeon msm msm/adreno msm/disp/dpu1 msm/dsi msm/dp exynos "
-    "tegra vc4 panel bridge bridge/analogix sun4i rockchip meson mediatek etnaviv virtio "
-    "vmwgfx ttm scheduler ast mgag200 qxl hisilicon/hibmc imx omapdrm lima panfrost v3d "
-    "vkms gma500 i2c tilcdc stm sti xlnx mcde tiny gud udl ingenic kmb mxsfb pl111 aspeed "
-    "arm/display/komeda atmel-hlcdc fsl-dcu rcar-du selftests"
-).split()
+_WIFI = [
+    "ath/ath9k", "ath/ath10k", "ath/ath11k", "ath/ath5k", "ath/ath6kl", "ath/carl9170", "ath/wcn36xx",
+    "ath/wil6210", "broadcom/brcm80211/brcmfmac", "broadcom/brcm80211/brcmsmac", "broadcom/b43", "intel/iwlwifi",
+    "intel/iwlwifi/mvm", "intel/iwlwifi/fw", "intel/iwlwifi/pcie", "intel/iwlwifi/dvm", "intel/ipw2x00",
+    "marvell/mwifiex", "marvell/libertas", "mediatek/mt76", "mediatek/mt76/mt7615", "mediatek/mt76/mt7915",
+    "mediatek/mt76/mt7921", "mediatek/mt76/mt76x0", "realtek/rtlwifi", "realtek/rtlwifi/rtl8192ce", "realtek/rtw88",
+    "realtek/rtl8xxxu", "ralink/rt2x00", "ti/wlcore", "ti/wl18xx", "rsi", "st/cw1200", "quantenna/qtnfmac",
+    "microchip/wilc1000", "zydas/zd1211rw", "intersil/p54", "atmel"
+]
+_DRM = [
+    "amd/amdgpu", "amd/amdkfd", "amd/display/dc/core", "amd/display/dc/dcn10", "amd/display/dc/dcn20",
+    "amd/display/dc/dcn30", "amd/display/dc/dcn31", "amd/display/dc/dml", "amd/display/amdgpu_dm", "amd/pm/swsmu",
+    "amd/pm/powerplay", "amd/include", "i915", "i915/display", "i915/gt", "i915/gem", "i915/gvt", "i915/selftests",
+    "nouveau", "nouveau/nvkm/engine/gr", "nouveau/nvkm/engine/disp", "nouveau/nvkm/engine/fifo",
+    "nouveau/nvkm/subdev/bios", "nouveau/nvkm/subdev/clk", "nouveau/nvkm/subdev/fb", "radeon", "msm", "msm/adreno",
+    "msm/disp/dpu1", "msm/dsi", "msm/dp", "exynos", "tegra", "vc4", "panel", "bridge", "bridge/analogix", "sun4i",
+    "rockchip", "meson", "mediatek", "etnaviv", "virtio", "vmwgfx", "ttm", "scheduler", "ast", "mgag200", "qxl",
+    "hisilicon/hibmc", "imx", "omapdrm", "lima", "panfrost", "v3d", "vkms", "gma500", "i2c", "tilcdc", "stm", "sti",
+    "xlnx", "mcde", "tiny", "gud", "udl", "ingenic", "kmb", "mxsfb", "pl111", "aspeed", "arm/display/komeda",
+    "atmel-hlcdc", "fsl-dcu", "rcar-du", "selftests"
+]
 _DRIVERS: dict[str, tuple[float, str]] = {
     # subsystem: (files in 5.14, space separated sub-directories; '.' = the subsystem itself)
     "usb": (900, ". core host gadget gadget/function gadget/udc gadget/legacy serial storage "
@@ -404,29 +412,32 @@ _DRIVERS: dict[str, tuple[float, str]] = {
     "pps": (15, ". clients generators"), "siox": (5, "."), "tc": (5, "."), "vme": (15, "."),
     "zorro": (10, "."), "accessibility": (15, "speakup braille"),
 }
-_FS = (
-    "9p adfs affs afs autofs befs bfs btrfs cachefiles ceph cifs coda configfs cramfs "
-    "crypto debugfs dlm ecryptfs efivarfs efs erofs exfat exportfs ext2 ext4 f2fs fat "
-    "freevxfs fscache fuse gfs2 hfs hfsplus hostfs hpfs hugetlbfs iomap isofs jbd2 jffs2 "
-    "jfs kernfs lockd minix netfs nfs nfs_common nfsd nilfs2 nls notify notify/dnotify "
-    "notify/fanotify notify/inotify ntfs ocfs2 ocfs2/cluster ocfs2/dlm ocfs2/dlmfs omfs "
-    "openpromfs orangefs overlayfs proc pstore qnx4 qnx6 quota ramfs reiserfs romfs "
-    "squashfs sysfs sysv tracefs ubifs udf ufs unicode vboxsf verity xfs xfs/libxfs "
-    "xfs/scrub zonefs"
-).split()
+_FS = [
+    "9p", "adfs", "affs", "afs", "autofs", "befs", "bfs", "btrfs", "cachefiles", "ceph", "cifs", "coda", "configfs",
+    "cramfs", "crypto", "debugfs", "dlm", "ecryptfs", "efivarfs", "efs", "erofs", "exfat", "exportfs", "ext2",
+    "ext4", "f2fs", "fat", "freevxfs", "fscache", "fuse", "gfs2", "hfs", "hfsplus", "hostfs", "hpfs", "hugetlbfs",
+    "iomap", "isofs", "jbd2", "jffs2", "jfs", "kernfs", "lockd", "minix", "netfs", "nfs", "nfs_common", "nfsd",
+    "nilfs2", "nls", "notify", "notify/dnotify", "notify/fanotify", "notify/inotify", "ntfs", "ocfs2",
+    "ocfs2/cluster", "ocfs2/dlm", "ocfs2/dlmfs", "omfs", "openpromfs", "orangefs", "overlayfs", "proc", "pstore",
+    "qnx4", "qnx6", "quota", "ramfs", "reiserfs", "romfs", "squashfs", "sysfs", "sysv", "tracefs", "ubifs", "udf",
+    "ufs", "unicode", "vboxsf", "verity", "xfs", "xfs/libxfs", "xfs/scrub", "zonefs"
+]
 _FS_BIG = {"btrfs": 5, "xfs": 4, "xfs/libxfs": 3, "ext4": 3, "nfs": 4, "nfsd": 3, "f2fs": 2,
            "cifs": 4, "ocfs2": 3, "ceph": 2, "proc": 2, "gfs2": 2, "afs": 3, "ubifs": 2}
-_KERNEL = ("bpf cgroup configs debug debug/kdb dma entry events gcov irq kcsan livepatch "
-           "locking power printk rcu sched time trace").split()
-_NET = (
-    "6lowpan 802 8021q 9p appletalk atm ax25 batman-adv bluetooth bluetooth/bnep "
-    "bluetooth/hidp bluetooth/rfcomm bpf bridge bridge/netfilter caif can ceph core dcb "
-    "dccp decnet dns_resolver dsa ethernet ethtool hsr ieee802154 ife ipv4 ipv4/netfilter "
-    "ipv6 ipv6/netfilter iucv kcm key l2tp l3mdev lapb llc mac80211 mac802154 mpls mptcp "
-    "ncsi netfilter netfilter/ipset netfilter/ipvs netlabel netlink netrom nfc nsh "
-    "openvswitch packet phonet psample qrtr rds rfkill rose rxrpc sched sctp smc sunrpc "
-    "sunrpc/auth_gss sunrpc/xprtrdma switchdev tipc tls unix vmw_vsock wireless x25 xdp xfrm"
-).split()
+_KERNEL = [
+    "bpf", "cgroup", "configs", "debug", "debug/kdb", "dma", "entry", "events", "gcov", "irq", "kcsan", "livepatch",
+    "locking", "power", "printk", "rcu", "sched", "time", "trace"
+]
+_NET = [
+    "6lowpan", "802", "8021q", "9p", "appletalk", "atm", "ax25", "batman-adv", "bluetooth", "bluetooth/bnep",
+    "bluetooth/hidp", "bluetooth/rfcomm", "bpf", "bridge", "bridge/netfilter", "caif", "can", "ceph", "core", "dcb",
+    "dccp", "decnet", "dns_resolver", "dsa", "ethernet", "ethtool", "hsr", "ieee802154", "ife", "ipv4",
+    "ipv4/netfilter", "ipv6", "ipv6/netfilter", "iucv", "kcm", "key", "l2tp", "l3mdev", "lapb", "llc", "mac80211",
+    "mac802154", "mpls", "mptcp", "ncsi", "netfilter", "netfilter/ipset", "netfilter/ipvs", "netlabel", "netlink",
+    "netrom", "nfc", "nsh", "openvswitch", "packet", "phonet", "psample", "qrtr", "rds", "rfkill", "rose", "rxrpc",
+    "sched", "sctp", "smc", "sunrpc", "sunrpc/auth_gss", "sunrpc/xprtrdma", "switchdev", "tipc", "tls", "unix",
+    "vmw_vsock", "wireless", "x25", "xdp", "xfrm"
+]
 _NET_BIG = {"core": 4, "ipv4": 6, "ipv6": 4, "netfilter": 8, "mac80211": 3, "sched": 5,
             "bluetooth": 3, "sunrpc": 3, "wireless": 2, "sctp": 2, "tipc": 2}
 _ARCHES = {
@@ -455,47 +466,50 @@ _ARCHES = {
 }
 _DTS_ARCHES = {"arm": 1500, "arm64": 1100, "powerpc": 180, "mips": 120, "riscv": 20,
                "arc": 15, "xtensa": 10, "nios2": 5}
-_DTS_VENDORS = (
-    "qcom freescale allwinner rockchip amlogic mediatek renesas nvidia marvell broadcom "
-    "ti exynos arm xilinx socionext hisilicon intel apm altera sprd realtek toshiba"
-).split()
-_DT_BINDINGS = (
-    "clock pinctrl gpio interrupt-controller reset power dma input net sound display "
-    "media iio i2c spi mmc mtd usb phy pci regulator rtc serial thermal watchdog leds "
-    "mfd hwmon soc arm firmware remoteproc mailbox crypto sram memory-controllers "
-    "interconnect nvmem pwm timer bus iommu mux extcon gpu power/supply opp"
-).split()
-_DOCS = (
-    "admin-guide admin-guide/sysctl admin-guide/pm admin-guide/mm admin-guide/hw-vuln "
-    "networking networking/device_drivers/ethernet filesystems filesystems/ext4 "
-    "driver-api driver-api/media core-api process translations/zh_CN translations/it_IT "
-    "translations/ja_JP translations/ko_KR ABI/testing ABI/stable ABI/obsolete "
-    "userspace-api userspace-api/media dev-tools trace kbuild arm arm64 x86 powerpc sound "
-    "gpu hwmon iio input scsi usb virt security crypto bpf fb firmware-guide i2c leds "
-    "locking maintainer mm PCI power RCU riscv s390 scheduler spi staging target timers "
-    "watchdog"
-).split()
-_SELFTESTS = (
-    "bpf net net/forwarding kvm seccomp cgroup vm powerpc x86 arm64 ftrace rcutorture "
-    "futex mount proc timers tc-testing landlock lkdtm livepatch memfd mqueue netfilter "
-    "pidfd ptrace rtc sched sparc64 splice static_keys sync sysctl tpm2 user vDSO zram "
-    "drivers/net/mlxsw filesystems kexec kmod ipc ir capabilities clone3 core cpufreq "
-    "efivarfs exec firmware gpio intel_pstate kselftest lib membarrier openat2 perf_events "
-    "pstore resctrl safesetid sgx size tmpfs wireguard"
-).split()
+_DTS_VENDORS = [
+    "qcom", "freescale", "allwinner", "rockchip", "amlogic", "mediatek", "renesas", "nvidia", "marvell", "broadcom",
+    "ti", "exynos", "arm", "xilinx", "socionext", "hisilicon", "intel", "apm", "altera", "sprd", "realtek",
+    "toshiba"
+]
+_DT_BINDINGS = [
+    "clock", "pinctrl", "gpio", "interrupt-controller", "reset", "power", "dma", "input", "net", "sound", "display",
+    "media", "iio", "i2c", "spi", "mmc", "mtd", "usb", "phy", "pci", "regulator", "rtc", "serial", "thermal",
+    "watchdog", "leds", "mfd", "hwmon", "soc", "arm", "firmware", "remoteproc", "mailbox", "crypto", "sram",
+    "memory-controllers", "interconnect", "nvmem", "pwm", "timer", "bus", "iommu", "mux", "extcon", "gpu",
+    "power/supply", "opp"
+]
+_DOCS = [
+    "admin-guide", "admin-guide/sysctl", "admin-guide/pm", "admin-guide/mm", "admin-guide/hw-vuln", "networking",
+    "networking/device_drivers/ethernet", "filesystems", "filesystems/ext4", "driver-api", "driver-api/media",
+    "core-api", "process", "translations/zh_CN", "translations/it_IT", "translations/ja_JP", "translations/ko_KR",
+    "ABI/testing", "ABI/stable", "ABI/obsolete", "userspace-api", "userspace-api/media", "dev-tools", "trace",
+    "kbuild", "arm", "arm64", "x86", "powerpc", "sound", "gpu", "hwmon", "iio", "input", "scsi", "usb", "virt",
+    "security", "crypto", "bpf", "fb", "firmware-guide", "i2c", "leds", "locking", "maintainer", "mm", "PCI",
+    "power", "RCU", "riscv", "s390", "scheduler", "spi", "staging", "target", "timers", "watchdog"
+]
+_SELFTESTS = [
+    "bpf", "net", "net/forwarding", "kvm", "seccomp", "cgroup", "vm", "powerpc", "x86", "arm64", "ftrace",
+    "rcutorture", "futex", "mount", "proc", "timers", "tc-testing", "landlock", "lkdtm", "livepatch", "memfd",
+    "mqueue", "netfilter", "pidfd", "ptrace", "rtc", "sched", "sparc64", "splice", "static_keys", "sync", "sysctl",
+    "tpm2", "user", "vDSO", "zram", "drivers/net/mlxsw", "filesystems", "kexec", "kmod", "ipc", "ir",
+    "capabilities", "clone3", "core", "cpufreq", "efivarfs", "exec", "firmware", "gpio", "intel_pstate",
+    "kselftest", "lib", "membarrier", "openat2", "perf_events", "pstore", "resctrl", "safesetid", "sgx", "size",
+    "tmpfs", "wireguard"
+]
 _SECURITY = {"selinux": 60, "selinux/ss": 25, "selinux/include": 25, "smack": 12,
              "apparmor": 45, "apparmor/include": 30, "tomoyo": 25, "integrity": 10,
              "integrity/ima": 25, "integrity/evm": 8, "integrity/platform_certs": 8,
              "keys": 25, "keys/encrypted-keys": 6, "keys/trusted-keys": 6, "yama": 3,
              "loadpin": 3, "safesetid": 5, "lockdown": 3, "landlock": 12, "bpf": 3}
-_SOUND = (
-    "core core/seq core/oss pci pci/hda pci/emu10k1 pci/ctxfi soc soc/codecs "
-    "soc/intel/boards soc/intel/skylake soc/intel/common soc/qcom soc/fsl soc/sof "
-    "soc/sof/intel soc/sof/imx soc/samsung soc/sh soc/rockchip soc/mediatek soc/sunxi "
-    "soc/ti soc/amd soc/atmel soc/generic soc/meson soc/stm soc/tegra soc/uniphier soc/img "
-    "soc/ux500 soc/pxa soc/mxs soc/sprd soc/xilinx soc/bcm usb usb/misc usb/line6 hda "
-    "firewire isa drivers i2c sparc ppc aoa arm spi x86 xen synth ac97 mips parisc sh virtio"
-).split()
+_SOUND = [
+    "core", "core/seq", "core/oss", "pci", "pci/hda", "pci/emu10k1", "pci/ctxfi", "soc", "soc/codecs",
+    "soc/intel/boards", "soc/intel/skylake", "soc/intel/common", "soc/qcom", "soc/fsl", "soc/sof", "soc/sof/intel",
+    "soc/sof/imx", "soc/samsung", "soc/sh", "soc/rockchip", "soc/mediatek", "soc/sunxi", "soc/ti", "soc/amd",
+    "soc/atmel", "soc/generic", "soc/meson", "soc/stm", "soc/tegra", "soc/uniphier", "soc/img", "soc/ux500",
+    "soc/pxa", "soc/mxs", "soc/sprd", "soc/xilinx", "soc/bcm", "usb", "usb/misc", "usb/line6", "hda", "firewire",
+    "isa", "drivers", "i2c", "sparc", "ppc", "aoa", "arm", "spi", "x86", "xen", "synth", "ac97", "mips", "parisc",
+    "sh", "virtio"
+]
 _TOOLS = {
     "perf": (200, "c"), "perf/util": (400, "c"), "perf/arch/x86/util": (40, "c"),
     "perf/tests": (150, "c"), "perf/bench": (40, "c"), "perf/ui": (40, "c"),
@@ -543,8 +557,10 @@ _TOP_DIRS = {"lib": (450, ". crypto zstd xz raid6 lz4 zlib_inflate zlib_deflate 
              "crypto": (180, ". asymmetric_keys async_tx"), "block": (90, ". partitions"),
              "init": (10, "."), "ipc": (15, "."), "virt": (30, "kvm lib"),
              "certs": (10, "."), "usr": (10, "."), "mm": (160, ". kasan kfence damon")}
-_SAMPLES = ("bpf kprobes trace_events ftrace kobject livepatch vfio-mdev watchdog "
-            "seccomp rpmsg hidraw auxdisplay connector configfs kfifo").split()
+_SAMPLES = [
+    "bpf", "kprobes", "trace_events", "ftrace", "kobject", "livepatch", "vfio-mdev", "watchdog", "seccomp", "rpmsg",
+    "hidraw", "auxdisplay", "connector", "configfs", "kfifo"
+]
 
 # Real file names placed in the tree whatever its size (the example series and
 # the usual suspects); their contents are generated like the others.
@@ -616,9 +632,10 @@ class _Shape:
             else:
                 self.split(f"drivers/net/ethernet/{vendor}", w * len(chips), chips)
         self.split("drivers/net/wireless", 1500, _WIFI[: self.n(len(_WIFI))])
-        self.split("drivers/net", 900, ". phy can can/usb dsa dsa/mv88e6xxx dsa/b53 "
-                   "dsa/sja1105 usb wan ipa ppp team hamradio ieee802154 bonding wwan "
-                   "hyperv vmxnet3 fddi arcnet pcs mdio wireguard".split())
+        self.split("drivers/net", 900, [
+            ".", "phy", "can", "can/usb", "dsa", "dsa/mv88e6xxx", "dsa/b53", "dsa/sja1105", "usb", "wan", "ipa",
+            "ppp", "team", "hamradio", "ieee802154", "bonding", "wwan", "hyperv", "vmxnet3", "fddi", "arcnet",
+            "pcs", "mdio", "wireguard"])
         self.split("drivers/gpu/drm", 3800, [".", *_DRM[: self.n(len(_DRM))]],
                    big={".": 4, "amd/amdgpu": 8, "i915": 3, "amd/include": 4})
         self.split("drivers/gpu", 40, ["host1x", "ipu-v3", "vga"])
@@ -812,7 +829,8 @@ class _Text:
         body: list[str] = []
         for _ in range(rng.randint(1, 12)):
             body += self.statement(1)
-        lines = [f"{static}int @P@_{v}_{n}_{rng.randint(0, 99)}(struct @P@_priv *priv{rng.choice(('', ', u32 flags', ', unsigned int idx', ', bool enable'))})",
+        arg = rng.choice(("", ", u32 flags", ", unsigned int idx", ", bool enable"))
+        lines = [f"{static}int @P@_{v}_{n}_{rng.randint(0, 99)}(struct @P@_priv *priv{arg})",
                  "{", "\tstruct device *dev = priv->dev;", "\tunsigned long flags;",
                  "\tu32 val = 0;", "\tint ret = 0, i;", "", *body, "", "\treturn ret;", "}", "", ""]
         return "\n".join(lines)
@@ -839,6 +857,9 @@ class _Text:
             while have < lines:
                 out.append(protos[int(r() * _BLOCKS)])
                 have += 8
+                if r() < 0.15:
+                    out.append("\n" + self.inlines[int(r() * len(self.inlines))])
+                    have += 20
             out.append(f"\n#endif /* _{guard} */\n")
         else:
             pool, sizes, n = self.functions, self.fn_lines, len(self.functions)
@@ -861,8 +882,10 @@ class _Text:
                    "\tstruct mutex lock;\n\tspinlock_t slock;\n"
                    + "".join(f"\tu32 {f};\n" for f in rng.sample(_FIELDS, rng.randint(2, 8)))
                    + "};\n\n" for _ in range(_BLOCKS)]
-        protos = ["".join(rng.choice(self.functions).split("\n", 1)[0] + ";\n" for _ in range(8))
-                  for _ in range(_BLOCKS)]
+        protos = ["".join(rng.choice(self.functions).split("\n", 1)[0].removeprefix("static ")
+                          + ";\n" for _ in range(8)) for _ in range(_BLOCKS)]
+        self.inlines = ["static inline " + f.removeprefix("static ") for f in self.functions
+                        if f.count("\n") < 30]
         footers = [f"static const struct of_device_id @P@_of_match[] = {{\n"
                    f"\t{{ .compatible = \"{rng.choice(_DTS_VENDORS)},@P@\" }},\n"
                    f"\t{{ }}\n}};\nMODULE_DEVICE_TABLE(of, @P@_of_match);\n\n"
@@ -943,7 +966,8 @@ class _Text:
         for _ in range(_BLOCKS):
             node = rng.choice(_NOUNS)
             pools["dts"].append(
-                f"\t{node}@{rng.randint(0, 0xffff) * 16:x} {{\n\t\tcompatible = \"{rng.choice(_DTS_VENDORS)},{node}\";\n"
+                f"\t{node}@{rng.randint(0, 0xffff) * 16:x} {{\n"
+                f"\t\tcompatible = \"{rng.choice(_DTS_VENDORS)},{node}\";\n"
                 f"\t\treg = <0x{rng.randint(0, 0xfffff) * 256:x} 0x1000>;\n\t\tstatus = \"okay\";\n\t}};\n\n")
         pools["json"] = [
             f"    {{\n        \"EventCode\": \"0x{rng.randint(0, 255):02x}\",\n        \"EventName\": "
@@ -1209,8 +1233,8 @@ def _maintainers(rng: random.Random, leaves: list[_Leaf], files: list[str], n_fi
         name = " ".join(parts[len(kind.split("/")):] if kind else parts).upper().replace("/", " ")
         title = unique(f"{name} {_KIND_TITLE.get(kind, 'SUPPORT')}".strip())
         k = max(0, min(60, int(rng.expovariate(1 / (per_section - 1.5)))))
-        sections[title] = head_lines(leaf.path) + [f"F:\t{leaf.path}/"] + extras(
-            leaf.path, k, by_dir.get(leaf.path, []))
+        sections[title] = [*head_lines(leaf.path), f"F:\t{leaf.path}/",
+                           *extras(leaf.path, k, by_dir.get(leaf.path, []))]
     pool = [f for f in files if f.endswith((".c", ".h", ".yaml", ".rst"))] or files
     while len(sections) < target:
         f = rng.choice(pool)
@@ -1218,7 +1242,7 @@ def _maintainers(rng: random.Random, leaves: list[_Leaf], files: list[str], n_fi
         stem = name.split(".")[0].replace("_", " ").replace("-", " ").replace(",", " ").upper()
         title = unique(f"{stem} {d.rsplit('/', 1)[-1].upper()} DRIVER")
         k = max(0, min(40, int(rng.expovariate(1 / (per_section - 1)))))
-        sections[title] = head_lines(d) + [f"F:\t{f}"] + extras(f, k, by_dir.get(d, []))
+        sections[title] = [*head_lines(d), f"F:\t{f}", *extras(f, k, by_dir.get(d, []))]
     out = [_PREAMBLE]
     n_patterns = 2
     for title in sorted(sections, key=lambda t: (t.casefold(), t)):
@@ -1248,11 +1272,24 @@ _NEW_LINES = (
 
 
 def _statements(lines: Sequence[str]) -> list[int]:
-    return [i for i, ln in enumerate(lines) if _STMT.match(ln)]
+    """Statement lines inside function bodies; else top-level declarations; else any line."""
+    out, inside = [], False
+    for i, ln in enumerate(lines):
+        if ln == "{":
+            inside = True
+        elif ln == "}":
+            inside = False
+        elif inside and _STMT.match(ln):
+            out.append(i)
+    if out:
+        return out
+    return [i for i, ln in enumerate(lines) if ln.endswith(";")] or list(range(len(lines) - 1))
 
 
 def _new_lines(line: str, rng: random.Random) -> list[str]:
     t = line[: len(line) - len(line.lstrip("\t"))]
+    if not t:
+        return [f"/* {' '.join(rng.sample(_PROSE, rng.randint(3, 7)))} */"]
     idents = re.findall(r"[a-z_][a-z0-9_]{2,}", line)
     x = rng.choice(idents) if idents else "val"
     c = " ".join(rng.sample(_PROSE, rng.randint(3, 7)))
@@ -1383,10 +1420,13 @@ def generate(dest: Path, n_files: int = 75_000, n_commits: int = 300, seed: int 
             leaves.append(by_path[d])
         anchored.setdefault(d, []).append(a)
     counts = _allocate(leaves, n_files - len(_TOP_FILES) - 1)  # and MAINTAINERS
-    for i, leaf in enumerate(leaves):  # anchors first: take their room from the biggest leaves
-        while counts[i] < len(anchored.get(leaf.path, ())):
+    floor = [len(anchored.get(leaf.path, ())) for leaf in leaves]
+    for i in range(len(leaves)):  # anchors first: take their room from the biggest other leaves
+        while counts[i] < floor[i]:
             counts[i] += 1
-            counts[max(range(len(counts)), key=lambda j: (counts[j], -j))] -= 1
+            donor = max((j for j in range(len(counts)) if counts[j] > floor[j]),
+                        key=lambda j: (counts[j], -j))
+            counts[donor] -= 1
     files: list[str] = list(_TOP_FILES)
     for leaf, count in zip(leaves, counts, strict=True):
         leaf.files = _name_files(leaf, count, rng, anchored.get(leaf.path, ())) if count else []
@@ -1448,7 +1488,8 @@ def generate(dest: Path, n_files: int = 75_000, n_commits: int = 300, seed: int 
         author = hrng.choice(authors)
         msg = _message(hrng, touched[0], f"Signed-off-by: {author}\nSigned-off-by: {_LINUS}")
         mark = fi.commit("refs/heads/master", author, when - hrng.randint(3600, 86400 * 5),
-                         _LINUS, when, msg, None, changes, tz=hrng.choice(("-0700", "+0200", "+0100", "+0800", "-0400")))
+                         _LINUS, when, msg, None, changes,
+                         tz=hrng.choice(("-0700", "+0200", "+0100", "+0800", "-0400")))
         if c in tag_at:
             name = tag_at[c]
             fi.tag(name, mark, _LINUS, when + 60, f"Linux {name[1:]}\n")
@@ -1530,22 +1571,24 @@ def _read_blobs(repo: Path, commit: str, paths: Sequence[str]) -> dict[str, list
 
 
 def _special_spot(lines: Sequence[str], spans: Sequence[list[int]], deltas: Sequence[int],
-                  rng: random.Random) -> tuple[int, str] | None:
+                  rng: random.Random, kind: str) -> tuple[int, str] | None:
     """Where to put the hunk that upstream's change at one of ``spans`` moves or touches."""
     def clear(j: int, own: int) -> bool:
         return all(not (a - 5 <= j <= b + 5) for k, (a, b) in enumerate(spans) if k != own)
 
     order = list(range(len(spans)))
     rng.shuffle(order)
-    want_offset = rng.random() < 0.5
+    want_offset = kind == "offset" or (kind == "mixed" and rng.random() < 0.5)
     for k in order:
-        a, b = spans[k]
+        b = spans[k][1]
         if want_offset and deltas[k]:  # below an upstream insertion or deletion: an offset
             cands = [j for j in range(b + 9, min(len(lines), b + 31))
                      if _STMT.match(lines[j]) and all(
                          not (pa - 8 <= j <= pb + 8) for pa, pb in spans)]
             if cands:
                 return rng.choice(cands), rng.choice(("insert", "modify"))
+        if kind == "offset":
+            continue
         # three lines below: the hunk's context holds line b, which upstream changed
         # (or which upstream's insertion follows); b+1 and b+2 stay as they were
         if b + 3 < len(lines) and _STMT.match(lines[b + 3]) and clear(b + 3, k):
@@ -1557,7 +1600,7 @@ def _special_spot(lines: Sequence[str], spans: Sequence[list[int]], deltas: Sequ
 
 def make_series(repo: KernelRepo | Path, base: str, n_patches: int, n_files: int, seed: int = 1,
                 out: Path | None = None, *, drift_to: str | None = None,
-                cover_letter: bool = False) -> list[Path]:
+                drift_kind: str = "mixed", cover_letter: bool = False) -> list[Path]:
     """Writes a ``git format-patch`` series of ``n_patches`` on ``base`` touching ``n_files`` files.
 
     The patches change a few hunks each in existing C files (a few files from
@@ -1569,15 +1612,20 @@ def make_series(repo: KernelRepo | Path, base: str, n_patches: int, n_files: int
     lines below an upstream insertion or deletion) or a three-way merge (the
     hunk's context holds a line upstream changed, two unchanged lines away from
     the patch's own change, so ``git am -3`` merges it cleanly).  All other
-    hunks keep 8+ lines away from upstream changes.
+    hunks keep 8+ lines away from upstream changes.  ``drift_kind`` is
+    ``"mixed"`` (either, at random), ``"offset"`` or ``"3way"`` (only that kind).
 
     The commits are made by fast-import in a scratch repository that borrows
     the repository's objects, so the repository itself gains nothing.  Returns
     the patch files in order (the cover letter first when asked for); ``out``
     defaults to a new temporary directory.
     """
+    if drift_kind not in ("mixed", "offset", "3way"):
+        raise ValueError(f"drift_kind must be mixed, offset or 3way, not {drift_kind!r}")
+    if n_patches < 1 or n_files < 1:
+        raise ValueError("a series needs at least one patch and one file")
     path = repo.path if isinstance(repo, KernelRepo) else Path(repo)
-    rng = random.Random(f"series:{seed}:{base}:{n_patches}:{n_files}:{drift_to}")
+    rng = random.Random(f"series:{seed}:{base}:{n_patches}:{n_files}:{drift_to}:{drift_kind}")
     base_oid = _git(path, "rev-parse", "--verify", f"{base}^{{commit}}").strip()
     base_time = int(_git(path, "show", "-s", "--format=%ct", base_oid).strip())
     all_files = _git(path, "ls-tree", "-r", "--name-only", base_oid).splitlines()
@@ -1642,7 +1690,7 @@ def make_series(repo: KernelRepo | Path, base: str, n_patches: int, n_files: int
                 spots: list[tuple[int, str]] = []
                 if f in regions and f not in special_done:
                     special_done.add(f)
-                    spot = _special_spot(lines, fspans, deltas[f], rng)
+                    spot = _special_spot(lines, fspans, deltas[f], rng, drift_kind)
                     if spot:
                         spots.append(spot)
                 blocked = {j for a, b in fspans for j in range(a - 8, b + 9)}
@@ -1696,6 +1744,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--patches", type=int, default=9)
     ap.add_argument("--series-files", type=int, default=18)
     ap.add_argument("--drift-to", help="e.g. v5.14-rc7: place hunks next to upstream changes")
+    ap.add_argument("--drift-kind", choices=("mixed", "offset", "3way"), default="mixed")
     args = ap.parse_args(argv)
     try:
         t0 = time.perf_counter()
@@ -1711,7 +1760,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.series:
         t0 = time.perf_counter()
         patches = make_series(repo, args.base, args.patches, args.series_files, args.seed,
-                              args.series, drift_to=args.drift_to)
+                              args.series, drift_to=args.drift_to, drift_kind=args.drift_kind)
         print(f"wrote {len(patches)} patches to {args.series} in {time.perf_counter() - t0:.1f} s")
     return 0
 

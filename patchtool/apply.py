@@ -1,11 +1,14 @@
 """Patches on a base, in git's object store -> a verdict and a tree per patch.
 
-This module owns applying a series without a worktree or an index: the
+This module owns deciding, patch by patch, what a series does to a base
+without a worktree or an index: which files each section reads and writes
+(new, deleted, renamed, copied, mode changes, binary, submodules), the
+hunks applied in memory with git's rules (``hunkapply``), ``git am -3``'s
+fallback, and the verdicts.  The trees live in ``objtree.Trees``: the
 files a series touches are read in one ``cat-file --batch`` (the blobs, and
 the trees of just the directories on their paths, never the whole tree),
-hunks are applied in memory with git's rules (``hunkapply``), and the new
-blobs and the trees on the changed paths are written at the end with one
-``hash-object`` and one ``mktree --batch``.  Call it inside
+and the new blobs and trees are written at the end in one
+``fast-import`` and one ``mktree --batch``.  Call it inside
 ``GitRepo.scratch()``: what it writes lands in the scratch object directory
 and lives as long as it does, so callers (diffstat, cover, range-diff) can
 read the trees before it goes away.
@@ -21,12 +24,10 @@ kept as the reference the tests and the benchmark compare against.
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.hunkapply import (
     BinaryPatchError,
@@ -37,6 +38,7 @@ from patchtool.hunkapply import (
     parse_fragments,
 )
 from patchtool.model import ChangeKind, FileChange, Patch
+from patchtool.objtree import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, blob_id
 
 
 class Status(enum.Enum):
@@ -105,220 +107,9 @@ class ApplyResult:
         return self.patches[-1].tree if self.patches else self.base_tree
 
 
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-_TREE_MODE = "40000"
 _ZERO = re.compile(r"^0+$")
-
-Entry = tuple[str, str]  # (mode, oid) as a tree records it
-
-
-def blob_id(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
-
-
-def _sort_key(name: bytes, mode: str) -> bytes:
-    # git orders tree entries by name, a directory's name read as if it ended in "/".
-    return name + b"/" if mode == _TREE_MODE else name
-
-
-def _parse_tree(data: bytes) -> dict[bytes, Entry]:
-    entries: dict[bytes, Entry] = {}
-    pos = 0
-    while pos < len(data):
-        sp = data.index(b" ", pos)
-        nul = data.index(b"\x00", sp)
-        entries[data[sp + 1:nul]] = (data[pos:sp].decode(), data[nul + 1:nul + 21].hex())
-        pos = nul + 21
-    return entries
-
-
-def _split(path: str) -> tuple[str, bytes]:
-    d, _, name = path.rpartition("/")
-    return d, name.encode("utf-8", "surrogateescape")
-
-
-def _ancestors(path: str) -> list[str]:
-    parts = path.split("/")[:-1]
-    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-
-
-class _Trees:
-    """The base tree's directories on the touched paths, edited in memory.
-
-    Only directories someone asks about are read; a changed file marks its
-    directory and the ones above it dirty, and ``flush`` hashes just those.
-    """
-
-    def __init__(self, store: GitRepo, root: str):
-        self.store = store
-        self.root = root
-        self.dirs: dict[str, dict[bytes, Entry]] = {}
-        self.blobs: dict[str, bytes] = {}
-        self.dirty: set[str] = set()
-        self.new_blobs: dict[str, bytes] = {}
-        self.new_trees: dict[str, bytes] = {}  # id -> its mktree records
-        self.written: set[str] = set()
-        # A directory's names in git's order, kept while only ids change (the usual
-        # edit), and each entry's bytes in a tree object and in mktree's input:
-        # a 200-patch series rehashes the same big directories again and again.
-        self._order: dict[str, list[bytes]] = {}
-        self._records: dict[tuple[bytes, str, str], tuple[bytes, bytes]] = {}
-
-    @classmethod
-    def load(cls, store: GitRepo, base: str, paths: set[str]) -> tuple[str, _Trees]:
-        """The base's commit id, and its tree with every directory on ``paths`` and the
-        blobs at ``paths`` read: all in one ``cat-file --batch``."""
-        if not base or base.startswith("-") or "\n" in base:
-            raise BadInput(f"not a valid ref: {base!r}")
-        rev = f"{base}^{{tree}}"
-        dirs = sorted({a for p in paths for a in _ancestors(p)}, key=lambda x: x.count("/"))
-        commit_name = f"{base}^{{commit}}"
-        got = store.read_objects([commit_name, rev, *(f"{rev}:{d}" for d in dirs),
-                                  *(f"{rev}:{p}" for p in sorted(paths))])
-        if commit_name not in got or rev not in got:
-            raise BadInput(f"unknown revision: {base}")
-        trees = cls(store, got[rev][0])
-        trees.dirs[""] = _parse_tree(got[rev][2])
-        for d in dirs:
-            obj = got.get(f"{rev}:{d}")
-            if obj is not None and obj[1] == "tree":
-                trees.dirs[d] = _parse_tree(obj[2])
-        for p in paths:
-            obj = got.get(f"{rev}:{p}")
-            if obj is not None and obj[1] == "blob":
-                trees.blobs[obj[0]] = obj[2]
-        return got[commit_name][0], trees
-
-    def _dir(self, d: str) -> dict[bytes, Entry]:
-        if d in self.dirs:
-            return self.dirs[d]
-        if d == "":
-            self.dirs[""] = _parse_tree(self.store.read_objects([self.root])[self.root][2])
-            return self.dirs[""]
-        parent, name = _split(d)
-        entry = self._dir(parent).get(name)
-        entries: dict[bytes, Entry] = {}
-        if entry is not None and entry[0] == _TREE_MODE:
-            entries = _parse_tree(self.store.read_objects([entry[1]])[entry[1]][2])
-        self.dirs[d] = entries
-        return entries
-
-    def get(self, path: str) -> Entry | None:
-        d, name = _split(path)
-        for a in _ancestors(path):  # under a file there is nothing
-            pd, pn = _split(a)
-            e = self._dir(pd).get(pn)
-            if e is None or e[0] != _TREE_MODE:
-                return None
-        return self._dir(d).get(name)
-
-    def blob(self, oid: str) -> bytes:
-        if oid not in self.blobs:
-            got = self.store.read_objects([oid])
-            if oid not in got:
-                raise BadInput(f"object {oid} is missing from the repository")
-            self.blobs[oid] = got[oid][2]
-        return self.blobs[oid]
-
-    def find_blob(self, prefix: str) -> bytes | None:
-        """A blob by the (abbreviated) id an ``index`` line names: ours first, then the repository's."""
-        if len(prefix) == 40 and prefix in self.blobs:
-            return self.blobs[prefix]
-        hits = [o for o in self.new_blobs if o.startswith(prefix)]
-        if len(hits) == 1:
-            return self.new_blobs[hits[0]]
-        name = f"{prefix}^{{blob}}"
-        got = self.store.read_objects([name])
-        if name not in got:
-            return None
-        self.blobs[got[name][0]] = got[name][2]
-        return got[name][2]
-
-    def add_blob(self, data: bytes) -> str:
-        oid = blob_id(data)
-        self.blobs.setdefault(oid, data)
-        self.new_blobs.setdefault(oid, data)
-        return oid
-
-    def add_known(self, data: bytes) -> str:
-        """A blob the repository already has (a pre-image): cached for reading, never rewritten."""
-        oid = blob_id(data)
-        self.blobs.setdefault(oid, data)
-        return oid
-
-    def set(self, path: str, entry: Entry | None) -> None:
-        d, name = _split(path)
-        for a in _ancestors(path):
-            pd, pn = _split(a)
-            e = self._dir(pd).get(pn)
-            if e is not None and e[0] != _TREE_MODE:
-                raise _Refused(f"{path}: {a} is a file in the base")
-        entries = self._dir(d)
-        old = entries.get(name)
-        if entry is None:
-            entries.pop(name, None)
-        else:
-            entries[name] = entry
-        if old is None or entry is None or (old[0] == _TREE_MODE) != (entry[0] == _TREE_MODE):
-            self._order.pop(d, None)
-        self.dirty.update(["", *_ancestors(path)])
-
-    def flush(self) -> str:
-        """The root tree id after the edits so far; new trees are kept for ``write``."""
-        for d in sorted(self.dirty, key=lambda x: (-x.count("/") if x else 1, x)):
-            entries = self.dirs[d]
-            if d == "":
-                continue
-            parent, name = _split(d)
-            siblings = self._dir(parent)
-            if entries:
-                if name not in siblings:
-                    self._order.pop(parent, None)
-                siblings[name] = (_TREE_MODE, self._hash_tree(d))
-            elif name in siblings:
-                del siblings[name]  # git has no empty directories
-                self._order.pop(parent, None)
-        if "" in self.dirty or not self.dirs:
-            self.root = self._hash_tree("") if self._dir("") else EMPTY_TREE
-        self.dirty.clear()
-        return self.root
-
-    def _hash_tree(self, d: str) -> str:
-        entries = self.dirs[d]
-        order = self._order.get(d)
-        if order is None:
-            order = self._order[d] = sorted(entries, key=lambda n: _sort_key(n, entries[n][0]))
-        body = bytearray()
-        records = bytearray()
-        cache = self._records
-        for name in order:
-            mode, oid = entries[name]
-            rec = cache.get((name, mode, oid))
-            if rec is None:
-                rec = cache[(name, mode, oid)] = (
-                    mode.encode() + b" " + name + b"\x00" + bytes.fromhex(oid),
-                    GitRepo.mktree_record(mode, oid, name),
-                )
-            body += rec[0]
-            records += rec[1]
-        oid = hashlib.sha1(b"tree %d\x00" % len(body) + body).hexdigest()
-        if oid not in self.new_trees:
-            self.new_trees[oid] = bytes(records)
-        return oid
-
-    def write(self) -> None:
-        """Write the new blobs and trees not written yet (into the scratch store) and check
-        git agrees on their ids."""
-        blobs = [(oid, data) for oid, data in self.new_blobs.items() if oid not in self.written]
-        written = self.store.write_blobs_stream([data for _, data in blobs])
-        if written != [oid for oid, _ in blobs]:
-            raise RuntimeError("git hashed a blob differently from patchtool")
-        self.written.update(written)
-        # new_trees is in creation order: every subtree was hashed before the trees holding it.
-        trees = [(oid, recs) for oid, recs in self.new_trees.items() if oid not in self.written]
-        self.written.update(oid for oid, _ in trees)
-        if self.store.write_trees(recs for _, recs in trees) != [oid for oid, _ in trees]:
-            raise RuntimeError("git mktree wrote a tree different from patchtool's")
+_GITLINK = "160000"
+_SUBPROJECT = re.compile(rb"^Subproject commit ([0-9a-f]{40})\n?$")
 
 
 class _Refused(Exception):
@@ -330,7 +121,8 @@ class _Refused(Exception):
         self.failures = failures
 
 
-_HEADER_LINE = re.compile(r"^(old mode|new mode|deleted file mode|new file mode|index) (\S+)", re.MULTILINE)
+_HEADER_LINE = re.compile(
+    r"^(old mode|new mode|deleted file mode|new file mode|index) (\S+)(?: (\d+))?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -351,12 +143,9 @@ def _section(fc: FileChange) -> _Section:
     fields: dict[str, str] = {}
     index_mode = None
     for m in _HEADER_LINE.finditer(head):
+        fields[m.group(1)] = m.group(2)
         if m.group(1) == "index":
-            ids, _, mode = head[m.start():].split("\n", 1)[0][len("index "):].partition(" ")
-            fields["index"] = ids
-            index_mode = mode.strip() or None
-        else:
-            fields[m.group(1)] = m.group(2)
+            index_mode = m.group(3)
     old_id, _, new_id = fields.get("index", "").partition("..")
     # git reads the mode on an index line as the old mode only.
     old_mode = fields.get("old mode") or fields.get("deleted file mode") or index_mode
@@ -372,7 +161,7 @@ class _Outcome:
 
 
 class _Applier:
-    def __init__(self, trees: _Trees):
+    def __init__(self, trees: Trees):
         self.trees = trees
 
     # -- the plain apply (git apply) ---------------------------------------------------
@@ -393,12 +182,8 @@ class _Applier:
             try:
                 self._one(sec, fc, current, base_get, read, out)
             except _Refused as exc:
-                hunk = exc.failures[0].header if exc.failures else None
-                if exc.failures:
-                    for f in exc.failures:
-                        out.problems.append(_hunk_problem(fc.path if fc.old_path is None else fc.old_path, f))
-                else:
-                    out.problems.append(Problem(fc.old_path or fc.path, hunk, exc.message))
+                path = fc.old_path or fc.path
+                out.problems += [_hunk_problem(path, f) for f in exc.failures] or [Problem(path, None, exc.message)]
         return out
 
     def _one(self, sec: _Section, fc: FileChange, current: Callable[[str], Entry | None],
@@ -414,11 +199,12 @@ class _Applier:
             # git reads renames and copies from the tree before the patch, other
             # sections from what earlier sections of the same patch made.
             src = original(path) if fc.kind in (ChangeKind.RENAME, ChangeKind.COPY) else current(path)
-            if src is None or src[0] == _TREE_MODE:
+            if src is None or src[0] == TREE_MODE:
                 raise _Refused(f"{path}: does not exist in the base")
             if sec.old_mode and _type(sec.old_mode) != _type(src[0]):
                 raise _Refused(f"{path}: wrong type: the patch expects mode {sec.old_mode}, the base has {src[0]}")
-            data = read(src[1])
+            # A submodule is its commit id; git apply patches it as this one line.
+            data = b"Subproject commit %s\n" % src[1].encode() if src[0] == _GITLINK else read(src[1])
         if fc.binary:
             result = self._binary(sec, path, data, src is None)
         elif fc.hunks:
@@ -441,7 +227,13 @@ class _Applier:
             if fc.kind is ChangeKind.RENAME:
                 out.changes[path] = None
         mode = sec.new_mode or (src[0] if src else "100644")
-        out.changes[target] = (mode, self.trees.add_blob(result))
+        if mode == _GITLINK:
+            m = _SUBPROJECT.match(result)
+            if not m:
+                raise _Refused(f"{target}: the patch does not leave a 'Subproject commit' line")
+            out.changes[target] = (mode, m.group(1).decode())
+        else:
+            out.changes[target] = (mode, self.trees.add_blob(result))
 
     def _binary(self, sec: _Section, path: str, data: bytes, is_new: bool) -> bytes:
         # git apply insists on full ids for binary patches, for safety.
@@ -540,7 +332,7 @@ class _Applier:
             return {}
         # Rare: git's rename detection needs both trees in the object store.
         self.trees.write()
-        ancestor = _Trees(self.trees.store, EMPTY_TREE)
+        ancestor = Trees(self.trees.store, EMPTY_TREE)
         ancestor.dirs[""] = {}
         for path, entry in fake.items():
             ancestor.set(path, entry)
@@ -574,6 +366,8 @@ class _Applier:
             return (mode, a[1])
         if a[1] == t[1]:
             return (mode, a[1])
+        if _GITLINK in (o[0], a[0], t[0]):
+            return f"{path}: 3-way merge conflict: the submodule moved on both sides"
         merged = self.trees.store.merge_file(self.trees.blob(o[1]), self.trees.blob(a[1]), self.trees.blob(t[1]))
         if merged is None:
             return f"{path}: 3-way merge conflict: the patch and the base change the same lines"
@@ -606,7 +400,7 @@ def _hunk_problem(path: str, f: HunkFailure) -> Problem:
 
 def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyResult:
     """Apply ``patches`` in order on ``base`` in ``store`` (a scratch view of the repository)."""
-    commit, trees = _Trees.load(store, base, {path for p in patches for fc in p.files for path in fc.paths})
+    commit, trees = Trees.load(store, base, {path for p in patches for fc in p.files for path in fc.paths})
     base_tree = trees.root
     sections = [[_section(fc) for fc in p.files] for p in patches]
     applier = _Applier(trees)
@@ -627,14 +421,16 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyRe
                 status = Status.THREEWAY
             else:
                 status = Status.CONFLICT
-                problems = (*plain.problems, Problem(plain.problems[0].file, None, why))
+                # The 3-way messages start with the path they are about, when there is one.
+                head = why.split(": ", 1)[0]
+                file = head if head in patch.paths else plain.problems[0].file
+                problems = (*plain.problems, Problem(file, None, why))
         if changes is not None:
             try:
-                for path, entry in changes.items():
-                    trees.set(path, entry)
+                trees.update(changes)
                 tree = trees.flush()
-            except _Refused as exc:
-                status, problems = Status.CONFLICT, (Problem(next(iter(changes), ""), None, exc.message),)
+            except PathConflict as exc:
+                status, problems = Status.CONFLICT, (Problem(str(exc).split(":", 1)[0], None, str(exc)),)
         results.append(PatchResult(
             number=number, patch=patch, status=status, tree=tree, problems=problems,
             after_conflict=any(r.status is Status.CONFLICT for r in results),

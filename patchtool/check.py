@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from patchtool.apply import ApplyResult, PatchResult, apply_series
+from patchtool.apply import ApplyResult, PatchResult, Problem, apply_series
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.model import Patch, Series
@@ -98,15 +98,13 @@ def check_series(
 
 
 def _relabel(result: ApplyResult, label: str) -> ApplyResult:
-    from dataclasses import replace
-
     return replace(result, base=label)
 
 
 # -- JSON (SPEC "JSON of check"; extra keys only add) ----------------------------------------
 
 
-def problem_json(p: Any) -> dict[str, Any]:
+def problem_json(p: Problem) -> dict[str, Any]:
     out: dict[str, Any] = {"file": p.file, "hunk": p.hunk, "message": p.message}
     if p.expected or p.actual:
         out.update(expected=list(p.expected), actual=list(p.actual), actual_line=p.actual_line)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from patchtool.gitrepo import GitRepo
+from patchtool.maintainers import Maintainers
 from patchtool.model import Patch
 
 # git format-patch writes stats MAIL_DEFAULT_WRAP (72) columns wide.
@@ -178,20 +179,17 @@ def series_stat(repo: GitRepo, patches: Sequence[Patch], base: str, options: Sta
         )
 
 
-def file_sections(counts: Sequence[FileCount], maintainers_text: str | None) -> tuple[FileSections, ...]:
+def file_sections(counts: Sequence[FileCount], maintainers: Maintainers | None) -> tuple[FileSections, ...]:
     """Each changed file's MAINTAINERS sections; top-level folders when there is no MAINTAINERS."""
-    if maintainers_text is None:
+    if maintainers is None:
         return tuple(
             FileSections(c.path, (top,), top)
             for c in counts
             for top in [c.path.split("/", 1)[0] + "/" if "/" in c.path else "(top level)"]
         )
-    from patchtool.maintainers import parse_maintainers
-
-    table = parse_maintainers(maintainers_text)
     out = []
     for c in counts:
-        names = tuple(m.section.name for m in table.sections_for(c.path))
+        names = tuple(m.section.name for m in maintainers.sections_for(c.path))
         out.append(FileSections(c.path, names, names[0] if names else None))
     return tuple(out)
 

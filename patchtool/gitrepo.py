@@ -219,6 +219,11 @@ class GitRepo:
         proc = self.run_status("cat-file", "blob", f"{treeish}:{path}")
         return proc.stdout if proc.returncode == 0 else None
 
+    def tree_dirs(self, treeish: str) -> set[str]:
+        """Every directory in ``treeish``: trees only, so it costs the tree count, not the file count."""
+        out = self.run("ls-tree", "-r", "-d", "-z", "--name-only", "--full-tree", treeish)
+        return set(out.decode("utf-8", "surrogateescape").split("\x00")) - {""}
+
     def ls_tree(
         self, tree: str, paths: Iterable[str] = (), *, recursive: bool = True
     ) -> dict[str, tuple[str, str, str]]:

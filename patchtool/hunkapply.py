@@ -125,6 +125,8 @@ def parse_fragments(section: bytes) -> list[Fragment]:
                 new.append(body)
                 new_left -= 1
                 changed, trailing = True, 0
+            else:
+                break  # git calls this a corrupt patch; the hunk then matches nothing sensible
             i += 1
             if i < len(lines) and lines[i].startswith(b"\\"):
                 i += 1

@@ -58,7 +58,8 @@ Keywords (``K:``), reported separately
 * ``K:`` is a Perl ``/x`` regex tested line by line on the patch text.  Before
   the first ``--- x``/``+++ x`` line every line counts (headers, commit
   message); after it only ``+``/``-`` lines do (``^[+-].*`` is prefixed to the
-  regex, without a group, as Perl interpolates it).  ``diff --git``,
+  regex, without a group, as Perl interpolates it; a leading inline flag such
+  as ``(?i)``, which Python refuses mid-pattern, is moved in front).  ``diff --git``,
   ``rename from/to``, `` mode change``, ``Fixes: <sha>``, file header and
   ``@@ -a,b`` lines are never tested.  Sections come back in file order.
 
@@ -90,7 +91,9 @@ directory component and its directories are tested once per directory; N:
 regexes are filed under a trigram of a literal every match contains, and
 decided per directory when a match there holds for every file in it.  What is
 left for the file itself: literal file patterns (dict look-ups of the path's
-prefixes), the last component of globs, and the rare other patterns.
+prefixes), the last component of globs, and the rare other patterns.  Plans,
+compiled regexes and answers are cached in the ``Maintainers`` object (which
+is otherwise immutable), so memory grows with the directories asked about.
 """
 
 from __future__ import annotations
@@ -127,6 +130,8 @@ _SIMPLE_GLOB = re.compile(r"(?:[^\\^$|+(){}\[\]]|\[\^?[^\]\[/\\^]+\])*")
 
 # An N: regex that can tell "dir/" from "dir/file" by looking at the end.
 _END_SENSITIVE = re.compile(r"\$|\\[ZzBA]|\(\?")
+
+_LEADING_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 _NAME_ADDRESS = re.compile(r"([^<]+)<(.+@.*)>")
 _BRACKETED = re.compile(r"[ \t\n\r\f\v]*<(.+@\S*)>")
@@ -176,8 +181,8 @@ class Section:
         """Bare addresses of the L: lists."""
         return tuple(list_address(entry) for entry in self.lists)
 
-    def field(self, letter: str) -> tuple[str, ...]:
-        """Values of one of the ``other`` letters, e.g. ``field("T")``."""
+    def values_of(self, letter: str) -> tuple[str, ...]:
+        """Values of one of the ``other`` letters, e.g. ``values_of("T")`` for the trees."""
         return tuple(value for key, value in self.other if key == letter)
 
 
@@ -316,7 +321,7 @@ class _DirPlan(NamedTuple):
 
     chain_hits: tuple[_Hit, ...]  # subtree F: matching this directory, so all below
     chain_excluded: frozenset[int]  # the same for X:
-    chain_tests: tuple[_Test, ...]  # non-literal patterns filed at or above it
+    chain_tests: tuple[_Test, ...]  # non-literal patterns filed at or above it, still undecided
     path_tests: tuple[_Test, ...]  # those the basename can decide
     decisive: dict[int, _Hit]  # per section the hit of its last matching line
     excluded: frozenset[int]
@@ -325,6 +330,7 @@ class _DirPlan(NamedTuple):
     n_tests: tuple[tuple[Callable[[str], object], _Hit], ...]  # N: the directory could not decide
     n_known: frozenset[int]  # lines of the N: decided or listed above
     result: tuple[SectionMatch, ...]  # the answer when nothing else matches
+    answers: dict[tuple[_Hit, ...], tuple[SectionMatch, ...]]  # the answer for other hits, once known
 
 
 def _convert(value: str) -> str:
@@ -336,7 +342,7 @@ def _index_key(value: str) -> str:
     if "|" in value:  # ``^a|b``: the second branch is not anchored
         return ""
     m = _META_RE.search(value)
-    literal = value if m is None else value[: m.start() - (m[0] in "+{")]
+    literal = value if m is None else value[: max(m.start() - (m[0] in "+{"), 0)]  # "c+": drop the c
     return literal[: literal.rfind("/") + 1]
 
 
@@ -430,6 +436,7 @@ class _Index:
         self.matchers: dict[tuple[str, bool], _Matcher] = {}
         self.sections: tuple[Section, ...] = ()
         self.answers: dict[_Hit, SectionMatch] = {}
+        self.basename_n: dict[str, tuple[_RegexPattern, ...]] = {}
 
     def regex(self, source: str, flags: int, line: int) -> _Regex:
         regex = _Regex(source, flags, line)
@@ -467,8 +474,12 @@ class _Index:
             self.n_always.append(pattern)
 
     def add_keyword(self, section: int, line: int, value: str) -> None:
-        # Perl interpolates "^[+-].*$keyword" without a group: keep it so.
-        plain, prefixed = self.regex(value, re.VERBOSE, line), self.regex("^[+-].*" + value, re.VERBOSE, line)
+        # Perl interpolates "^[+-].*$keyword" without a group: keep it so.  A
+        # leading "(?i)" would then sit mid-pattern, which Python refuses: it
+        # moves to the front, where it changes nothing for "^[+-].*".
+        flags = _LEADING_FLAGS.match(value)
+        lead, rest = (flags[0], value[flags.end() :]) if flags else ("", value)
+        plain, prefixed = self.regex(value, re.VERBOSE, line), self.regex(lead + "^[+-].*" + rest, re.VERBOSE, line)
         self.keywords.append((section, plain, prefixed))
 
     def finish(self, sections: tuple[Section, ...]) -> None:
@@ -503,43 +514,49 @@ class _Index:
             found = []
         tests += self.prefix_globs.get(directory, ())
         # A subtree glob's match ends at a "/" of the path, so the directory
-        # alone decides it (unless "|" or "(?" make it something else).
-        path_tests = []
+        # alone decides it (unless "|" or "(?" make it something else); once
+        # it holds, it holds for everything below.
+        path_tests, undecided = [], []
         for test in tests:
             regex, tree, _slashes, hit = test
             if not tree or "|" in regex.source or "(?" in regex.source:
                 path_tests.append(test)
+                undecided.append(test)
             elif regex.search(directory):
                 found.append(hit)
+            else:
+                undecided.append(test)
         _sort_hits(found, hits, excluded)
         chain_hits, chain_excluded = tuple(hits), frozenset(excluded)
+        here: list[_Hit] = []  # what holds for the files directly in this directory only
         leaf_tests = []
         for split in self._split_candidates(directory):
             if split.leaf == "*":
-                found.append(split.hit)
+                here.append(split.hit)
             else:
                 leaf_tests.append((self.matcher(split.leaf, False), split.hit))
+        n_candidates = {*self.n_in(directory), *self.n_always} if self.n_grams or self.n_always else set()
         n_tests = []
-        for n in {*self.n_in(directory), *self.n_always} if self.n_grams or self.n_always else ():
+        for n in n_candidates:
             if n.prefix_safe and n.regex.search(directory):
-                found.append(n.hit)
+                here.append(n.hit)
             else:
                 n_tests.append((n.regex.compiled().search, n.hit))
-        hits, excluded = list(chain_hits), set(chain_excluded)
-        _sort_hits(found, hits, excluded)
+        _sort_hits(here, hits, excluded)
         decisive = _decisive(hits, excluded)
         plan = _DirPlan(
             chain_hits=chain_hits,
             chain_excluded=chain_excluded,
-            chain_tests=tuple(tests),
+            chain_tests=tuple(undecided),
             path_tests=tuple(path_tests),
             decisive=decisive,
             excluded=frozenset(excluded),
             leaf_tests=tuple(leaf_tests),
             leaf_lengths=tuple(sorted(self.leaf_lengths.get(directory, ()))),
             n_tests=tuple(n_tests),
-            n_known=frozenset(n.hit[1] for n in (*self.n_in(directory), *self.n_always)),
+            n_known=frozenset(n.hit[1] for n in n_candidates),
             result=self.ranked(decisive),
+            answers={},
         )
         self.plans[directory] = plan
         return plan
@@ -567,9 +584,19 @@ class _Index:
             found += [hit for regex, tree, n, hit in plan.path_tests if (tree or n == slashes) and regex.search(path)]
         found += [hit for search, hit in plan.n_tests if search(path)]
         if self.n_grams:
-            found += [n.hit for n in self.n_in(base) if n.hit[1] not in plan.n_known and n.regex.search(path)]
+            in_base = self.basename_n.get(base)
+            if in_base is None:
+                in_base = self.basename_n[base] = tuple(self.n_in(base))
+            found += [n.hit for n in in_base if n.hit[1] not in plan.n_known and n.regex.search(path)]
         if not found:
             return plan.result
+        key = tuple(found)
+        answer = plan.answers.get(key)
+        if answer is None:
+            answer = plan.answers[key] = self._rank_more(plan, found)
+        return answer
+
+    def _rank_more(self, plan: _DirPlan, found: list[_Hit]) -> tuple[SectionMatch, ...]:
         decisive = dict(plan.decisive)
         excluded = {hit[0] for hit in found if hit[3] == "X"}
         for section in excluded:

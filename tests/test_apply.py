@@ -375,6 +375,7 @@ def test_binary_decoded_when_postimage_is_unknown(repo: Repo, tmp_path: Path) ->
         repo.write("lit.bin", b"\0literal" * 30)
 
     mails = _series(repo, edit, tmp_path)
+    assert b"\ndelta " in mails[0].read_bytes() and b"\nliteral " in mails[0].read_bytes()
     repo.git("branch", "-D", "topic")
     repo.git("reflog", "expire", "--expire=now", "--all")
     repo.git("gc", "-q", "--prune=now")
@@ -460,3 +461,20 @@ def test_anchored_hunks_and_missing_final_newline() -> None:
     # Lines an earlier hunk produced are not matched again.
     twice = b"@@ -1,1 +1,2 @@\n x\n+x\n@@ -1,1 +1,2 @@\n x\n+x\n"
     assert apply_fragments(b"x\n", _frag(twice)).data is None
+
+
+def test_submodule_pointer_moves(repo: Repo, tmp_path: Path) -> None:
+    repo.write("a.c", "int a;\n")
+    repo.commit("base")
+    first, second = "1" * 40, "2" * 40
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{first},sub")
+    repo.git("commit", "-q", "-m", "add submodule")
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.git("update-index", "--cacheinfo", f"160000,{second},sub")
+    repo.write("a.c", "int a;\nint b;\n")
+    repo.git("add", "a.c")
+    repo.git("commit", "-q", "-m", "move submodule")
+    mails = format_patches(repo, "master..topic", tmp_path / "mails")
+    repo.git("checkout", "-q", "master")
+    assert b"Subproject commit" in mails[0].read_bytes()
+    check_against_git(repo, "master", mails, tmp_path / "wt")

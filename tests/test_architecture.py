@@ -31,6 +31,7 @@ RANKS = {
     "mailfmt": 3,
     "sources": 3,
     "seriesdir": 4,
+    "owners": 3,
     "apply": 5,
     "hunkapply": 4,
     "diffstat": 6,

@@ -26,7 +26,7 @@ from patchtool.lint.whitespace import whitespace_errors
 from patchtool.model import Person, Series
 from patchtool.sources.gitrange import read_range
 
-from .conftest import Repo
+from .conftest import PINNED, Repo
 
 ROOT = Path(__file__).resolve().parent.parent
 ADA = "Signed-off-by: Ada Lovelace <ada@example.org>"
@@ -58,13 +58,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Repo:
     Built once per module and copied into each test's ``repo`` (files only,
     no git process), which keeps the file fast.
     """
-    import os
-
-    from .conftest import PINNED
-
-    saved = {k: os.environ.get(k) for k in PINNED}
-    os.environ.update(PINNED)
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in PINNED.items():
+            mp.setenv(key, value)
         base = Repo(tmp_path_factory.mktemp("lint") / "repo")
         base.path.mkdir()
         base.git("init", "-q", "-b", "master")
@@ -76,26 +72,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Repo:
             base.write("kernel/foo.c", "".join(f"int foo{j}{'x' * (j == i)};\n" for j in range(20)))
             base.commit(f"foo: rename foo{i}")
         base.git("tag", "base")
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return base
 
 
 @pytest.fixture
 def repo(repo: Repo, template: Repo) -> Repo:
-    """The conftest ``repo``, holding a copy of the template's history."""
+    """The conftest ``repo``, holding a copy of the template's history: the base is tag ``base``."""
     shutil.rmtree(repo.path)
     shutil.copytree(template.path, repo.path, symlinks=True)
     repo.tick = template.tick
     return repo
-
-
-def make_base(repo: Repo) -> None:
-    """The base is the template's (see ``repo``); kept as a marker of where each test starts."""
 
 
 def bump(repo: Repo, path: str = "kernel/foo.c", line: str = "int extra;\n") -> None:
@@ -127,7 +113,6 @@ def rules(report: LintReport, patch: int) -> set[str]:
 
 
 def test_a_good_series_has_no_findings_but_recipients(repo: Repo) -> None:
-    make_base(repo)
     bump(repo)
     repo.commit(msg("foo: add an extra counter"))
     series, git = cut(repo, to=("foo@example.org", "rita@example.org", "foo-devel@lists.example.org"))
@@ -141,7 +126,6 @@ def test_a_good_series_has_no_findings_but_recipients(repo: Repo) -> None:
 
 
 def test_numbering_and_version(repo: Repo) -> None:
-    make_base(repo)
     for i in range(3):
         bump(repo, line=f"int extra{i};\n")
         repo.commit(msg(f"foo: add counter {i}"))
@@ -158,7 +142,6 @@ def test_numbering_and_version(repo: Repo) -> None:
 
 
 def test_plain_patch_files_take_the_version_of_series_toml(repo: Repo) -> None:
-    make_base(repo)
     bump(repo)
     repo.commit(msg("foo: add a counter"))
     series, git = cut(repo)
@@ -170,7 +153,6 @@ def test_plain_patch_files_take_the_version_of_series_toml(repo: Repo) -> None:
 
 
 def test_subject_format(repo: Repo) -> None:
-    make_base(repo)
     bump(repo, line="int a;\n")
     repo.commit(msg("add a counter without a prefix"))
     bump(repo, line="int b;\n")
@@ -181,7 +163,6 @@ def test_subject_format(repo: Repo) -> None:
 
 
 def test_subject_period_and_length(repo: Repo) -> None:
-    make_base(repo)
     bump(repo, line="int a;\n")
     repo.commit(msg("foo: add a counter."))
     bump(repo, line="int b;\n")
@@ -196,7 +177,6 @@ def test_subject_period_and_length(repo: Repo) -> None:
 
 
 def test_subject_unique(repo: Repo) -> None:
-    make_base(repo)
     for i in range(3):
         bump(repo, line=f"int extra{i};\n")
         repo.commit(msg("foo: add a counter" if i != 1 else "foo: add another counter"))
@@ -206,7 +186,6 @@ def test_subject_unique(repo: Repo) -> None:
 
 
 def test_subject_prefix_follows_the_files_history(repo: Repo) -> None:
-    make_base(repo)
     bump(repo, line="int a;\n")
     repo.commit(msg("bar: add a counter"))
     bump(repo, line="int b;\n")
@@ -240,15 +219,16 @@ def test_prefixes_agree(ours: str, theirs: str, agree: bool) -> None:
 
 
 def test_signoff_from_the_author(repo: Repo) -> None:
-    make_base(repo)
     bump(repo, line="int a;\n")
     repo.commit(msg("foo: no sign-off", trailers=""))
     bump(repo, line="int b;\n")
-    repo.commit(msg("foo: signed off by someone else", trailers="Signed-off-by: Bob <bob@example.org>"))
+    repo.commit(msg("foo: signed off by someone else",
+                    trailers="Acked-by: the whole team\nSigned-off-by: Bob <bob@example.org>"))
     bump(repo, line="int c;\n")
     repo.commit(msg("foo: a placeholder sign-off", trailers="Signed-off-by: DO NOT COMMIT"))
     bump(repo, line="int d;\n")
-    repo.commit(msg("foo: signed off by the author", trailers=f"{ADA}\nSigned-off-by: Bob <bob@example.org>"),
+    repo.commit(msg("foo: signed off by the author",
+                    trailers=f"Cc: stable@vger.kernel.org # 5.10+\n{ADA}\nSigned-off-by: Bob <bob@example.org>"),
                 author="Ada Lovelace <ada@example.org>")
     report = lint(repo)
     for n in (1, 2, 3):
@@ -256,11 +236,12 @@ def test_signoff_from_the_author(repo: Repo) -> None:
             (Severity.ERROR, "no Signed-off-by: from the author, Ada Lovelace <ada@example.org>")]
     assert found(report, 3, "trailer-syntax") == [
         (Severity.ERROR, "'Signed-off-by: DO NOT COMMIT' does not name a person as 'Name <address>'")]
+    assert found(report, 2, "trailer-syntax") == [
+        (Severity.WARNING, "'Acked-by: the whole team' does not name a person as 'Name <address>'")]
     assert found(report, 4, "signoff") == [] and found(report, 4, "trailer-syntax") == []
 
 
 def test_fixes_tag(repo: Repo) -> None:
-    make_base(repo)
     fixed = repo.git("rev-parse", "base").strip()  # "foo: rename foo2"
     cases = [
         f'Fixes: {fixed[:12]} ("foo: rename foo2")',  # good
@@ -288,7 +269,6 @@ def test_fixes_tag(repo: Repo) -> None:
 
 
 def test_body_empty_and_long_lines(repo: Repo) -> None:
-    make_base(repo)
     bump(repo, line="int a;\n")
     repo.commit(msg("foo: no body", body=""))
     bump(repo, line="int b;\n")
@@ -311,7 +291,7 @@ def test_body_empty_and_long_lines(repo: Repo) -> None:
 
 # -- whitespace, with git apply as the oracle ---------------------------------------------------
 
-_GIT_WS = re.compile(r"^<stdin>:\d+: (.*)\.$")
+_GIT_WS = re.compile(r"^<stdin>:(\d+): (.*)\.$")
 WS_CASES = {
     "clean": "int a;\n\tint b;\n",
     "trailing space": "int a; \n",
@@ -327,33 +307,62 @@ WS_CASES = {
 }
 
 
-def git_apply_errors(repo: Repo, diff: str) -> tuple[int, list[str]]:
-    proc = subprocess.run(["git", "apply", "--check", "--whitespace=error", "-"], cwd=repo.path,
+def git_apply_errors(repo: Repo, diff: str, mode: str = "error-all") -> tuple[int, dict[str, list[str]]]:
+    """``git apply --check --whitespace=error-all``'s exit code and messages, by file (from the patch line numbers).
+
+    ``error-all`` is ``error`` without the cut after five messages.
+    """
+    proc = subprocess.run(["git", "apply", "--check", f"--whitespace={mode}", "-"], cwd=repo.path,
                           input=diff.encode("utf-8", "surrogateescape"), capture_output=True)
-    return proc.returncode, [m.group(1) for line in proc.stderr.decode().splitlines() if (m := _GIT_WS.match(line))]
+    starts = [(i, line.rsplit(" b/", 1)[1]) for i, line in enumerate(diff.split("\n"), 1)
+              if line.startswith("diff --git ")]
+    by_file: dict[str, list[str]] = {}
+    for line in proc.stderr.decode().splitlines():
+        if m := _GIT_WS.match(line):
+            where = max(i for i, _ in starts if i <= int(m.group(1)))
+            by_file.setdefault(dict(starts)[where], []).append(m.group(2))
+    return proc.returncode, by_file
 
 
-@pytest.mark.parametrize("case", list(WS_CASES))
-def test_whitespace_matches_git_apply(repo: Repo, case: str) -> None:
-    make_base(repo)
-    bump(repo, line=WS_CASES[case])  # at the end of kernel/foo.c
-    repo.write("kernel/new.c", "int n;\n" + WS_CASES[case])  # a new file
+def test_whitespace_matches_git_apply(repo: Repo) -> None:
+    """Every case twice, appended to an existing file and as a new file, in one patch git checks."""
+    cases = list(WS_CASES.items())
+    for i, _ in enumerate(cases):
+        repo.write(f"ws/old{i}.c", "".join(f"int old{j};\n" for j in range(5)))
+    repo.commit("ws: the files the cases change")
+    repo.git("tag", "-f", "base")
+    for i, (_, text) in enumerate(cases):
+        bump(repo, path=f"ws/old{i}.c", line=text)
+        repo.write(f"ws/new{i}.c", "int n;\n" + text)
     repo.write("kernel/foo.c", "/* head */\n" + (repo.path / "kernel/foo.c").read_text())  # a hunk at the top
-    repo.commit(msg("foo: whitespace"))
+    repo.commit(msg("ws: every case"))
     series, _ = cut(repo)
     patch = series.patches[0]
     repo.git("checkout", "-q", "base")
     rc, expected = git_apply_errors(repo, patch.diff)
-    ours = whitespace_errors(patch)
-    assert [e.message for e in ours] == expected
-    assert (rc == 0) == (not ours)
+    ours: dict[str, list[str]] = {}
+    for e in whitespace_errors(patch):
+        ours.setdefault(e.path, []).append(e.message)
+    for i, (case, _) in enumerate(cases):
+        for path in (f"ws/old{i}.c", f"ws/new{i}.c"):
+            assert ours.get(path, []) == expected.get(path, []), f"{case}: {path}"
+    assert ours == expected and rc != 0
+    assert git_apply_errors(repo, patch.diff, "error")[0] != 0
     findings = list(whitespace.check(Context(series)))
-    assert bool(findings) == bool(expected)
+    assert len(findings) == 6 and findings[-1].message.startswith("... and ")
     assert all(f.severity is Severity.ERROR and f.patch == 1 for f in findings)
 
 
+def test_a_clean_patch_has_no_whitespace_errors(repo: Repo) -> None:
+    bump(repo, line=WS_CASES["clean"] + WS_CASES["tab then space is fine"])
+    repo.commit(msg("foo: clean"))
+    series, _ = cut(repo)
+    repo.git("checkout", "-q", "base")
+    assert git_apply_errors(repo, series.patches[0].diff, "error") == (0, {})
+    assert list(whitespace.check(Context(series))) == []
+
+
 def test_whitespace_finding_names_file_and_line(repo: Repo) -> None:
-    make_base(repo)
     bump(repo, line="int a; \n")
     repo.commit(msg("foo: trailing whitespace"))
     assert found(lint(repo), 1, "whitespace") == [(Severity.ERROR, "kernel/foo.c:21: trailing whitespace")]
@@ -363,7 +372,6 @@ def test_whitespace_finding_names_file_and_line(repo: Repo) -> None:
 
 
 def test_wip_markers(repo: Repo) -> None:
-    make_base(repo)
     subjects_bodies = [
         ("foo: dev/test patch to force things", "Say why."),
         ("foo: add a counter", "DO NOT MERGE: only for testing."),
@@ -371,6 +379,7 @@ def test_wip_markers(repo: Repo) -> None:
         ("foo: add a counter with debug", "Say why."),
         ("foo: add a HACK", "Say why."),
         ("foo: add the real thing", "This replaces a hack and the debug output of the old code."),
+        ("foo/debug: add debugfs entries", "Say why."),
     ]
     for i, (subject, body) in enumerate(subjects_bodies):
         bump(repo, line=f"int m{i};\n")
@@ -384,11 +393,10 @@ def test_wip_markers(repo: Repo) -> None:
     assert found(report, 4, "wip-marker") == [
         (Severity.WARNING, "'debug' in the subject: work not meant for merging")]
     assert found(report, 5, "wip-marker") == [(Severity.WARNING, "'HACK' in the subject: work not meant for merging")]
-    assert found(report, 6, "wip-marker") == []
+    assert found(report, 6, "wip-marker") == [] and found(report, 7, "wip-marker") == []
 
 
 def test_debug_prints(repo: Repo) -> None:
-    make_base(repo)
     bump(repo, line='\tpr_info("here\\n");\n\tprintk(KERN_INFO "x\\n");\n')
     repo.commit(msg("foo: add prints"))
     bump(repo, line='\ttrace_printk("here\\n");\n')
@@ -408,7 +416,6 @@ def test_debug_prints(repo: Repo) -> None:
 
 
 def test_each_patch_applies_on_the_base(repo: Repo) -> None:
-    make_base(repo)
     repo.git("checkout", "-q", "-b", "other", "base")
     repo.write("kernel/foo.c", "rewritten\n")
     repo.commit("foo: rewrite")
@@ -429,7 +436,6 @@ def test_each_patch_applies_on_the_base(repo: Repo) -> None:
 
 
 def test_recipients_from_maintainers(repo: Repo) -> None:
-    make_base(repo)
     bump(repo)
     repo.commit(msg("foo: add a counter"))
     series, git = cut(repo, to=("Foo Maintainer <FOO@example.org>",))
@@ -464,7 +470,6 @@ def test_recipients_are_people_not_addresses(repo: Repo) -> None:
 
 
 def test_fix_adds_missing_recipients_to_cc(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_base(repo)
     bump(repo)
     repo.commit(msg("foo: add a counter"))
     out = tmp_path / "s"
@@ -512,7 +517,6 @@ exit $rc;
 
 
 def test_checkpatch_of_the_base_is_folded_in(repo: Repo) -> None:
-    make_base(repo)
     repo.write("scripts/checkpatch.pl", FAKE_CHECKPATCH)
     repo.write("scripts/spelling.txt", "abandonned||abandoned\n")
     repo.commit("scripts: add checkpatch")
@@ -530,8 +534,19 @@ def test_checkpatch_of_the_base_is_folded_in(repo: Repo) -> None:
             (Severity.INFO, "line 1: --no-tree,--terse,--show-types,--no-summary spelling=yes")]
 
 
+def test_a_failing_checkpatch_is_information(repo: Repo) -> None:
+    repo.write("scripts/checkpatch.pl", 'die "Invalid checkpatch setup\\n";\n')
+    repo.commit("scripts: a broken checkpatch")
+    repo.git("tag", "-f", "base")
+    bump(repo)
+    repo.commit(msg("foo: add a counter"))
+    series, git = cut(repo)
+    assert [(f.rule, f.severity, f.message) for f in lint_series(series, git).findings
+            if f.rule.startswith("checkpatch")] == [
+        ("checkpatch", Severity.INFO, "scripts/checkpatch.pl of the base failed: Invalid checkpatch setup")]
+
+
 def test_no_checkpatch_in_the_base_is_no_finding(repo: Repo) -> None:
-    make_base(repo)
     bump(repo)
     repo.commit(msg("foo: add a counter"))
     series, git = cut(repo)
@@ -542,7 +557,6 @@ def test_no_checkpatch_in_the_base_is_no_finding(repo: Repo) -> None:
 
 
 def imported(repo: Repo, tmp_path: Path, subject: str, trailers: str = ADA) -> Path:
-    make_base(repo)
     bump(repo)
     repo.commit(msg(subject, trailers=trailers))
     out = tmp_path / "s"

@@ -106,10 +106,13 @@ def _details(report: CheckReport) -> list[str]:
     out: list[str] = []
     for r in report.results:
         for p in r.patches:
-            if not p.problems:
+            if not p.problems and not p.offsets:
                 continue
             out.append("")
             out.append(f"{r.base}: patch {p.number} {p.patch.subject.summary}: {p.status.value}")
+            for o in p.offsets:
+                out.append(f"  {o.file} {o.hunk}: hunk #{o.number} applies {abs(o.lines)} "
+                           f"line{'s' if abs(o.lines) != 1 else ''} {'later' if o.lines > 0 else 'earlier'}")
             for prob in p.problems:
                 where = f"{prob.file} {prob.hunk}" if prob.hunk else prob.file
                 out.append(f"  {where}: {prob.message}")

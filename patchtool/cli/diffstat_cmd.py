@@ -63,9 +63,11 @@ def diffstat_cmd(
         return 1
     sections: tuple[diffstat.FileSections, ...] = ()
     if by is By.SUBSYSTEM or json:
-        text = git.read_path(stat.commit, "MAINTAINERS")
-        sections = diffstat.file_sections(stat.counts, text.decode("utf-8", "replace") if text else None)
-        if text is None and by is By.SUBSYSTEM and not json:
+        from patchtool.owners import maintainers_at
+
+        table = maintainers_at(git, stat.commit)
+        sections = diffstat.file_sections(stat.counts, table)
+        if table is None and by is By.SUBSYSTEM and not json:
             typer.echo("patchtool: the base has no MAINTAINERS: grouped by top-level folder", err=True)
     if json:
         typer.echo(render.to_json(render.diffstat_json(loaded, stat, stat.counts, sections, by.value,

@@ -7,6 +7,7 @@ shapes of a lint report live here until render.py takes them over.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,7 +18,9 @@ from patchtool.cli.series_cmds import JsonOption, series_path
 from patchtool.errors import BadInput
 
 if TYPE_CHECKING:
+    from patchtool.gitrepo import GitRepo
     from patchtool.lint import LintReport
+    from patchtool.model import Series
 
 
 def report_json(report: LintReport, version: int) -> dict[str, Any]:
@@ -46,6 +49,21 @@ def report_text(report: LintReport) -> str:
     return "\n".join(lines)
 
 
+def _with_progress(loaded: Series, git: GitRepo, base: str | None) -> LintReport:
+    """lint with a transient progress bar for checkpatch, the part that takes seconds."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from patchtool.lint import lint_series
+
+    with Progress(TextColumn("checkpatch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        # Hidden until checkpatch reports: a base without scripts/checkpatch.pl shows no bar.
+        task = progress.add_task("", total=loaded.total, visible=False)
+        return lint_series(loaded, git, base,
+                           on_checkpatch=lambda k: progress.update(task, advance=k, visible=True))
+
+
 @app.command("lint")
 def lint_cmd(
     series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
@@ -70,7 +88,10 @@ def lint_cmd(
             raise
         git = None
         typer.echo("patchtool: no git repository here: only the checks that need none are run", err=True)
-    report = lint_series(loaded, git, base)
+    if sys.stderr.isatty() and not json and git is not None:
+        report = _with_progress(loaded, git, base)
+    else:
+        report = lint_series(loaded, git, base)
     if fix:
         fixed, report = fix_recipients(loaded, report)
         if fixed is not loaded:

@@ -20,6 +20,7 @@ MAINTAINERS entries added to its ``cc``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from patchtool.errors import BadInput
@@ -50,8 +51,12 @@ def lint_series(
     base: str | None = None,
     *,
     run_checkpatch: bool = True,
+    on_checkpatch: Callable[[int], None] | None = None,
 ) -> LintReport:
-    """Every rule on ``series``; with ``repo``, on ``base`` (default: the series' own base) too."""
+    """Every rule on ``series``; with ``repo``, on ``base`` (default: the series' own base) too.
+
+    ``on_checkpatch(k)`` is called each time checkpatch has done ``k`` more patches.
+    """
     commit, name = resolve_base(repo, series, base) if repo is not None else (None, None)
     ctx = Context(series=series, repo=repo, base=commit, base_name=name)
     found: list[Finding] = []
@@ -66,7 +71,7 @@ def lint_series(
         missing = recipients.missing(ctx)
         found.extend(recipients.findings(ctx, missing))
         if run_checkpatch:
-            found.extend(checkpatch.check(ctx))
+            found.extend(checkpatch.check(ctx, on_checkpatch))
     found.sort(key=lambda f: (f.patch, SEVERITY_ORDER[f.severity]))
     fixable = tuple(m.entry for m in missing or () if not m.only_the_rest)
     return LintReport(series=series.name, total=series.total, base=name, base_commit=commit,

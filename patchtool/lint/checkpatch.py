@@ -4,8 +4,8 @@ The script and the files it reads beside itself (``spelling.txt``,
 ``const_structs.checkpatch``) are written from the base commit into a
 temporary directory, never checked out, and run with ``--no-tree`` (the
 checks that need a kernel tree would look at the user's worktree, which
-need not be the base).  The patches go to checkpatch in a few parallel
-batches, one ``perl`` each.  ERROR and WARNING keep their level, CHECK
+need not be the base).  The patches go to checkpatch in parallel batches,
+one ``perl`` each.  ERROR and WARNING keep their level, CHECK
 (``--strict`` style) is information.
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from patchtool.lint.findings import Context, Finding, Severity
@@ -55,7 +55,8 @@ def _batches(items: Sequence[int], count: int) -> list[list[int]]:
     return [list(items[i::count]) for i in range(count) if items[i::count]]
 
 
-def check(ctx: Context) -> Iterator[Finding]:
+def check(ctx: Context, on_done: Callable[[int], None] | None = None) -> Iterator[Finding]:
+    """checkpatch's findings; ``on_done(k)`` after each batch of ``k`` patches (for a progress bar)."""
     repo, base = ctx.repo, ctx.base
     if repo is None or base is None or not ctx.series.patches:
         return
@@ -82,9 +83,18 @@ def check(ctx: Context) -> Iterator[Finding]:
             proc = repo.run_program(argv, cwd=root)
             return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
 
+        workers = os.cpu_count() or 2
+        # A few batches per worker: perl compiles checkpatch once per batch, and
+        # a progress bar still moves.
+        batches = _batches(range(1, ctx.series.total + 1), 4 * workers)
+        results: list[tuple[int, str, str]] = []
         try:
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-                results = list(pool.map(run, _batches(range(1, ctx.series.total + 1), os.cpu_count() or 2)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(run, batch): len(batch) for batch in batches}
+                for future in as_completed(futures):
+                    results.append(future.result())
+                    if on_done is not None:
+                        on_done(futures[future])
         except FileNotFoundError:
             yield Finding("checkpatch", Severity.INFO, 0, f"perl is not installed: {SCRIPT} of the base not run")
             return

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from patchtool.lint.findings import Context, Finding, Severity
 from patchtool.lint.lines import added_lines
+from patchtool.lint.subjects import prefix_chain
 from patchtool.model import Patch
 
 # (label, severity, pattern in the subject, pattern in body and trailers)
@@ -53,9 +54,12 @@ def _markers(n: int, patch: Patch) -> Iterator[Finding]:
         "body": patch.body,
         "trailers": "\n".join(str(t) for t in patch.trailers),
     }
+    # "x86/debug: ..." names a subsystem, not debugging work.
+    summary_only = prefix_chain(patch.subject.summary)[1]
     for label, severity, in_subject, in_text in _MARKERS:
         where = [place for place, text in places.items()
-                 if (in_subject if place == "subject" else in_text).search(text)]
+                 if (in_subject.search(summary_only if label == "debug" else text) if place == "subject"
+                     else in_text.search(text))]
         if where:
             yield Finding("wip-marker", severity, n,
                           f"'{label}' in the {' and '.join(where)}: work not meant for merging")

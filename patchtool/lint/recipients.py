@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from email.utils import getaddresses, parseaddr
 
 from patchtool.lint.findings import Context, Finding, Severity
-from patchtool.maintainers import CHIEF_PENGUINS, Section, email_address, list_address, parse_maintainers
+from patchtool.maintainers import CHIEF_PENGUINS, Section, email_address, list_address
+from patchtool.owners import maintainers_at
 
 THE_REST = "THE REST"
 _CHIEF_ADDRESSES = frozenset(email_address(c).casefold() for c in CHIEF_PENGUINS)
@@ -47,10 +48,9 @@ def missing(ctx: Context) -> list[Missing] | None:
     """The entries not written to, in the order get_maintainer.pl lists them; None without a MAINTAINERS."""
     if ctx.repo is None or ctx.base is None:
         return None
-    text = ctx.repo.read_path(ctx.base, "MAINTAINERS")
-    if text is None:
+    table = maintainers_at(ctx.repo, ctx.base)
+    if table is None:
         return None
-    table = parse_maintainers(text.decode("utf-8", "replace"))
     series = ctx.series
     present = people_of(series.to + series.cc)
     if series.cover.author and series.cover.author.email:
