@@ -357,9 +357,9 @@ class GitRepo:
         stream += b"done\n"
         with tempfile.TemporaryDirectory(prefix="patchtool-marks-") as tmp:
             marks = os.path.join(tmp, "marks")
-            # No deltas and light zlib: these packs live for one command.
-            self.run("-c", "pack.compression=1", "fast-import", "--quiet", "--depth=0",
-                     f"--export-marks={marks}", input=bytes(stream))
+            # One pack (not a loose file per blob), no deltas, light zlib: it lives for one command.
+            self.run("-c", "pack.compression=1", "-c", "fastimport.unpackLimit=0", "fast-import", "--quiet",
+                     "--depth=0", f"--export-marks={marks}", input=bytes(stream))
             with open(marks, encoding="ascii") as fh:
                 ids = dict(line.split() for line in fh)
         return [ids[f":{i}"] for i in range(1, len(blobs) + 1)]

@@ -28,8 +28,8 @@ from tests.conftest import Repo
 # -- helpers ------------------------------------------------------------------------------
 
 
-def format_patches(repo: Repo, spec: str, out: Path) -> list[Path]:
-    repo.git("format-patch", "-q", "--binary", "-o", str(out), spec)
+def format_patches(repo: Repo, spec: str, out: Path, *extra: str) -> list[Path]:
+    repo.git("format-patch", "-q", "--binary", *extra, "-o", str(out), spec)
     return sorted(out.glob("*.patch"))
 
 
@@ -206,10 +206,31 @@ def scenarios(draw: st.DrawFn) -> tuple[Tree, list[Tree], list[Tree]]:
                 cur.files[name] = (_text(draw, f"top{i}", 1, 5).rstrip(b"\n") + b"\n" + data, exe)
             else:
                 cur.files[f"unrelated{i}.c"] = (_text(draw, f"u{i}"), False)
+        elif draw(st.booleans()) and (spot := _near_series_edit(start, series[0], cur)):
+            # Upstream changes a line next to (or on) one the series changes:
+            # the hunk's context no longer matches, so 3-way or conflict.
+            name, at = spot
+            lines = cur.files[name][0].splitlines(keepends=True)
+            at = min(max(at + draw(st.integers(-2, 2)), 0), len(lines) - 1)
+            lines[at] = f"upstream {i};\n".encode()
+            cur.files[name] = (b"".join(lines), cur.files[name][1])
         else:
             _change(draw, cur, f"u{i}", allow_structural=draw(st.integers(0, 3)) == 0)
         drift.append(Tree(cur.files))
     return start, series, drift
+
+
+def _near_series_edit(start: Tree, first: Tree, cur: Tree) -> tuple[str, int] | None:
+    """A text file the first patch edits, and the first line it changes there."""
+    for name in sorted(start.files):
+        old, new = start.files[name][0], first.files.get(name, (None, False))[0]
+        if new is None or old == new or b"\0" in old or name not in cur.files or cur.files[name][0] != old:
+            continue
+        a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+        at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+        if a:
+            return name, min(at, len(a) - 1)
+    return None
 
 
 # PATCHTOOL_EXAMPLES=500 for a longer hunt; 25 keeps the suite fast.
@@ -478,3 +499,31 @@ def test_submodule_pointer_moves(repo: Repo, tmp_path: Path) -> None:
     repo.git("checkout", "-q", "master")
     assert b"Subproject commit" in mails[0].read_bytes()
     check_against_git(repo, "master", mails, tmp_path / "wt")
+
+
+def test_copy_and_rename_with_edits(repo: Repo, tmp_path: Path) -> None:
+    body = "".join(f"line {i}\n" for i in range(30))
+    repo.write("src/a.c", body)
+    repo.write("src/b.c", body.replace("line", "row"))
+    repo.commit("base")
+    repo.git("tag", "orig")
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.write("src/copy.c", body.replace("line 10\n", "line ten\n"))
+    (repo.path / "src/b.c").unlink()
+    repo.write("lib/b.c", body.replace("line", "row").replace("row 20\n", "row twenty\n"))
+    repo.commit("copy a, move b")
+    mails = format_patches(repo, "orig..topic", tmp_path / "mails", "-C", "--find-copies-harder")
+    text = mails[0].read_text()
+    assert "copy from src/a.c" in text and "rename from src/b.c" in text
+    # Upstream moved lines in both files: offsets for the copy's and the rename's hunks.
+    repo.git("checkout", "-q", "-b", "moved", "orig")
+    repo.write("src/a.c", "top\n" + body)
+    repo.write("src/b.c", "top\n" + body.replace("line", "row"))
+    repo.commit("moved")
+    check_against_git(repo, "orig", mails, tmp_path / "wt1")
+    assert check_against_git(repo, "moved", mails, tmp_path / "wt2") == ["offset"]
+    # Upstream changed a context line of the renamed file's hunk: git am -3 merges it into the new path.
+    repo.git("checkout", "-q", "-b", "near", "orig")
+    repo.write("src/b.c", body.replace("line", "row").replace("row 18\n", "row eighteen\n"))
+    repo.commit("near")
+    assert check_against_git(repo, "near", mails, tmp_path / "wt3") == ["3way"]
