@@ -22,7 +22,9 @@ from patchtool.demo.run import DemoResult, run_demo
 from tests.conftest import Repo
 
 GOLDEN = Path(__file__).parent / "golden" / "io_uring-lsm-cover.txt"
-SEED = Path(__file__).parent / "golden" / "seed-000_722931c69b1f85e7.txt"
+# The shortlog and diffstat blocks of the archived RFC v2 cover letter (facts: names, subjects,
+# paths, numbers); the posting's prose is not part of the project.
+SEED = Path(__file__).parent / "golden" / "seed-blocks.txt"
 SUBJECT = "Subject: [RFC PATCH v2 0/9] Add LSM access controls and auditing to io_uring\n"
 
 
