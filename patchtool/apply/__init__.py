@@ -4,7 +4,7 @@ This module owns deciding, patch by patch, what a series does to a base
 without a worktree or an index: which files each section reads and writes
 (new, deleted, renamed, copied, mode changes, binary, submodules), the
 hunks applied in memory with git's rules (``hunkapply``), ``git am -3``'s
-fallback, and the verdicts.  The trees live in ``objtree.Trees``: the
+fallback, and the verdicts.  The trees live in ``apply.trees.Trees``: the
 files a series touches are read in one ``cat-file --batch`` (the blobs, and
 the trees of just the directories on their paths, never the whole tree),
 and the new blobs and trees are written at the end in one
@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from patchtool.apply.trees import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, blob_id
 from patchtool.gitrepo import GitRepo
 from patchtool.hunkapply import (
     BinaryPatchError,
@@ -38,7 +39,6 @@ from patchtool.hunkapply import (
     parse_fragments,
 )
 from patchtool.model import ChangeKind, FileChange, Patch
-from patchtool.objtree import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, blob_id
 
 
 class Status(enum.Enum):

@@ -4,7 +4,7 @@ This module owns reading the directories a series needs from git's object
 store (never the whole tree), changing entries, hashing the changed trees
 (git's tree format and order) and writing the new blobs and trees in bulk
 (one ``fast-import`` stream for blobs, one ``mktree --batch`` for trees).
-The applier (``apply.py``) decides what changes; this only keeps the trees.
+The applier (``apply/__init__.py``) decides what changes; this only keeps the trees.
 """
 
 from __future__ import annotations
