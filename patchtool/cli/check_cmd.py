@@ -31,10 +31,11 @@ _STYLE = {"clean": "green", "offset": "yellow", "3way": "magenta", "conflict": "
 def check_cmd(
     series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
     base: Annotated[list[str] | None, typer.Option(
-        "--base", help="A base ref or a glob over tags and branches (repeat for a matrix; default: the series' base).",
+        "--base", metavar="REF",
+        help="A base ref or a glob over tags and branches (repeat for a matrix; default: the series' base).",
     )] = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Parallel processes (default: the number of cores).",
+        "--jobs", "-j", min=1, metavar="N", help="Parallel processes (default: the number of cores).",
     )] = None,
     repo: RepoOption = Path("."),
     json: JsonOption = False,
