@@ -154,8 +154,20 @@ class SeriesStat:
     failed: int | None = None
 
 
-def series_stat(repo: GitRepo, patches: Sequence[Patch], base: str, options: StatOptions) -> SeriesStat:
-    """Apply the series on ``base`` in a scratch store and let git count the net change."""
+def series_stat(
+    repo: GitRepo,
+    patches: Sequence[Patch],
+    base: str,
+    options: StatOptions,
+    *,
+    text: bool = True,
+    per_patch: bool = True,
+) -> SeriesStat:
+    """Apply the series on ``base`` in a scratch store and let git count the net change.
+
+    ``text`` / ``per_patch``: whether to ask git for the by-file text and
+    each patch's stat (one process each); the net counts always come.
+    """
     from patchtool.apply import apply_series
 
     with repo.scratch() as store:
@@ -163,19 +175,19 @@ def series_stat(repo: GitRepo, patches: Sequence[Patch], base: str, options: Sta
         failed = next((p.number for p in result.patches if not p.applies), None)
         if failed is not None:
             return SeriesStat(base, result.commit, "", (), (), failed)
-        per_patch = []
+        stats = []
         before = result.base_tree
-        for applied in result.patches:
-            per_patch.append(PatchStat(applied.number, applied.patch.subject.summary,
-                                       patch_stat(store, before, applied.tree, options)))
+        for applied in result.patches if per_patch else ():
+            stats.append(PatchStat(applied.number, applied.patch.subject.summary,
+                                   patch_stat(store, before, applied.tree, options)))
             before = applied.tree
         tip = result.result_tree or result.base_tree
         return SeriesStat(
             base=base,
             commit=result.commit,
-            by_file=file_stat(store, result.base_tree, tip, options),
+            by_file=file_stat(store, result.base_tree, tip, options) if text else "",
             counts=file_counts(store, result.base_tree, tip),
-            per_patch=tuple(per_patch),
+            per_patch=tuple(stats),
         )
 
 

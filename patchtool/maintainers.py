@@ -799,16 +799,29 @@ def _read_drafts(text: str, problems: list[ParseProblem]) -> list[_Draft]:
     return drafts
 
 
-def parse_maintainers(text: str, *, is_dir: Callable[[str], bool] | None = None) -> Maintainers:
+def parse_maintainers(
+    text: str, *, is_dir: Callable[[str], bool] | None = None, only_paths: Iterable[str] | None = None
+) -> Maintainers:
     """Parse a MAINTAINERS file's text; never raises on odd input (see module doc).
 
     ``is_dir`` tells whether an F:/X: value names a directory of the tree
     (``dir_predicate`` builds one); without it no value gets a slash added.
+    ``only_paths``: the caller will only ask about these paths, so the F:/X:
+    patterns of sections that cannot match any of them are not indexed —
+    a 20-file series then skips most of a 20,000-pattern file.  Every
+    section is still listed, and answers for other paths are incomplete.
     """
     problems: list[ParseProblem] = []
     index = _Index()
     sections: list[Section] = []
+    could_match = _prefilter(only_paths) if only_paths is not None else None
     for number, draft in enumerate(_read_drafts(text, problems)):
+        if could_match is not None and not draft.skip_people and not could_match(draft):
+            sections.append(_section(draft, number))
+            for line, letter, value in draft.fields:
+                if letter == "K":  # keywords match patch text, not paths: always kept
+                    index.add_keyword(number, line, value)
+            continue
         if draft.skip_people:  # get_maintainer.pl names it after its first line as it stores it
             _line, letter, value = draft.fields[0]
             draft.name = f"{letter}:{_stored_pattern(value, is_dir) if letter in 'FX' else value}"
@@ -845,6 +858,60 @@ def parse_maintainers(text: str, *, is_dir: Callable[[str], bool] | None = None)
         )
     index.finish(tuple(sections))
     return Maintainers(index.sections, index, tuple(problems))
+
+
+def _prefilter(paths: Iterable[str]) -> Callable[[_Draft], bool]:
+    """Whether a section may own one of ``paths``: some F:/X: value's literal head is a prefix of one.
+
+    An F:/X: value is anchored at the path's start, so the text before its
+    first wildcard or regex character must begin the path.  N: and K: lines
+    are regexes searched anywhere: their sections count unless a literal
+    every match must contain is in none of the paths.
+    """
+    wanted = tuple(dict.fromkeys(paths))
+    dirs = {""}
+    for path in wanted:
+        cut = path.find("/")
+        while cut >= 0:
+            dirs.add(path[: cut + 1])
+            cut = path.find("/", cut + 1)
+
+    def head_matches(value: str) -> bool:
+        m = _META_RE.search(value)
+        head = value if m is None else value[: m.start()]
+        if (m is not None and m[0] in "+{|") or "|" in value:  # "c+", "{2}", "a|b": the head is not certain
+            return True
+        if head[: head.rfind("/") + 1] not in dirs:
+            return False
+        return any(path.startswith(head) or path + "/" == head for path in wanted)
+
+    def n_matches(value: str) -> bool:
+        literal = _required_literal(value)
+        return not literal or any(literal in path for path in wanted)
+
+    def could_match(draft: _Draft) -> bool:
+        return any(
+            (letter in "FX" and head_matches(value)) or (letter == "N" and n_matches(value))
+            for _line, letter, value in draft.fields
+        )
+
+    return could_match
+
+
+def _section(draft: _Draft, number: int) -> Section:
+    """A section as listed, for one whose patterns were not indexed."""
+    values: dict[str, list[str]] = {k: [] for k in "MRLSFXNK"}
+    other: list[tuple[str, str]] = []
+    for _line, letter, value in draft.fields:
+        if letter in values:
+            values[letter].append(value)
+        else:
+            other.append((letter, value))
+    return Section(
+        name=draft.name, maintainers=tuple(values["M"]), reviewers=tuple(values["R"]), lists=tuple(values["L"]),
+        status=values["S"][-1] if values["S"] else None, files=tuple(values["F"]), excludes=tuple(values["X"]),
+        regexes=tuple(values["N"]), keywords=tuple(values["K"]), other=tuple(other), index=number, line=draft.line,
+    )
 
 
 def _stored_pattern(value: str, is_dir: Callable[[str], bool] | None) -> str:

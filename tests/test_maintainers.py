@@ -568,6 +568,20 @@ def test_index_agrees_with_get_maintainers_loop(text: str, paths: list[str], wit
         assert ranked(m, path) == _perl_sections(text, path, is_dir), (text, path)
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_maintainers_text(), paths=st.lists(_paths, min_size=1, max_size=8), with_dirs=st.booleans())
+def test_only_paths_gives_the_same_answers(text: str, paths: list[str], with_dirs: bool) -> None:
+    """Skipping the sections that cannot own the asked paths changes no answer for them."""
+    is_dir = dir_predicate(paths) if with_dirs else (lambda _: False)
+    full = parse_maintainers(text, is_dir=is_dir)
+    part = parse_maintainers(text, is_dir=is_dir, only_paths=paths)
+    for path in paths:
+        assert ranked(part, path) == ranked(full, path), (text, path)
+    assert [s.name for s in part.sections] == [s.name for s in full.sections]
+    patch = "".join(f"+{p}\n" for p in paths)
+    assert part.keyword_sections(patch) == full.keyword_sections(patch)
+
+
 # ---------------------------------------------------------------------------
 # Parser properties
 

@@ -47,7 +47,7 @@ def check_cmd(
     from patchtool.seriesdir import read_series
 
     loaded = read_series(series_path(series))
-    git = GitRepo.discover(repo)
+    git = GitRepo.open(repo)
     bases = choose_bases(git, loaded, base or [])
     tty = sys.stdout.isatty() and not json
     if tty and len(bases) > 1:

@@ -56,7 +56,8 @@ def diffstat_cmd(
         raise BadInput("the series names no base: give --base REF", source=str(series_path(series)))
     if base is None and loaded.base_commit and not git.has_object(loaded.base_commit):
         target = loaded.base or loaded.base_commit
-    stat = diffstat.series_stat(git, loaded.patches, target, options)
+    stat = diffstat.series_stat(git, loaded.patches, target, options,
+                                text=json or by is By.FILE, per_patch=json or by is By.PATCH)
     if stat.failed is not None:
         typer.echo(f"patchtool: patch {stat.failed}/{loaded.total} does not apply on {target}: "
                    "see `patchtool check`", err=True)
@@ -65,7 +66,7 @@ def diffstat_cmd(
     if by is By.SUBSYSTEM or json:
         from patchtool.owners import maintainers_at
 
-        table = maintainers_at(git, stat.commit)
+        table = maintainers_at(git, stat.commit, only_paths=[c.path for c in stat.counts])
         sections = diffstat.file_sections(stat.counts, table)
         if table is None and by is By.SUBSYSTEM and not json:
             typer.echo("patchtool: the base has no MAINTAINERS: grouped by top-level folder", err=True)
