@@ -459,29 +459,37 @@ def _frag(text: bytes) -> list:  # type: ignore[type-arg]
     return parse_fragments(text)
 
 
-def test_search_goes_forwards_first_on_a_tie() -> None:
-    from patchtool.hunkapply import apply_fragments
-
+# git apply's matching rules, each case checked against git apply itself on a plain file.
+RULE_CASES = {
     # The context sits 2 lines above and 2 lines below the stated line 5: git takes the one below.
-    data = b"a\nb\nm\nx\nk\nc\nm\nx\nk\nd\ne\n"
-    applied = apply_fragments(data, _frag(b"@@ -5,3 +5,3 @@\n m\n-x\n+y\n k\n"))
-    assert applied.data == b"a\nb\nm\nx\nk\nc\nm\ny\nk\nd\ne\n"
-    assert [(n, d) for n, _, d in applied.offsets] == [(1, 2)]
+    "tie goes forwards": (b"a\nb\nm\nx\nk\nc\nm\nx\nk\nd\ne\n", b"@@ -5,3 +5,3 @@\n m\n-x\n+y\n k\n"),
+    # No leading context at old line 1: must match at the top, not further down.
+    "anchored at the top": (b"q\np\nq\n", b"@@ -1,2 +1,2 @@\n-p\n+P\n q\n"),
+    # No trailing context: must match at the end.
+    "anchored at the end": (b"a\nb\nz\nb\n", b"@@ -1,2 +1,2 @@\n a\n-b\n+B\n"),
+    # A pre-image line without its newline against a line that has one.
+    "missing final newline": (b"a\nb\nc\n", b"@@ -1,2 +1,3 @@\n a\n+new\n b\n\\ No newline at end of file\n"),
+    # Lines an earlier hunk produced are not matched again.
+    "no rematch of new lines": (b"x\n", b"@@ -1,1 +1,2 @@\n x\n+x\n@@ -1,1 +1,2 @@\n x\n+x\n"),
+    "offset upwards": (b"p\nq\na\nb\nc\n" + b"z\n" * 6, b"@@ -6,3 +6,3 @@\n a\n-b\n+B\n c\n"),
+}
 
 
-def test_anchored_hunks_and_missing_final_newline() -> None:
+@pytest.mark.parametrize("case", sorted(RULE_CASES))
+def test_matching_rules_equal_git_apply(case: str, tmp_path: Path) -> None:
     from patchtool.hunkapply import apply_fragments
 
-    # No leading context at old line 1: must match at the top, not further down.
-    assert apply_fragments(b"q\np\nq\n", _frag(b"@@ -1,2 +1,2 @@\n-p\n+P\n q\n")).data is None
-    # No trailing context: must match at the end.
-    assert apply_fragments(b"a\nb\nz\nb\n", _frag(b"@@ -1,2 +1,2 @@\n a\n-b\n+B\n")).data is None
-    # A pre-image line without its newline matches a line that has one (git compares its bytes only).
-    patch = b"@@ -1,2 +1,3 @@\n a\n+new\n b\n\\ No newline at end of file\n"
-    assert apply_fragments(b"a\nb\nc\n", _frag(patch)).data is not None
-    # Lines an earlier hunk produced are not matched again.
-    twice = b"@@ -1,1 +1,2 @@\n x\n+x\n@@ -1,1 +1,2 @@\n x\n+x\n"
-    assert apply_fragments(b"x\n", _frag(twice)).data is None
+    data, fragment = RULE_CASES[case]
+    (tmp_path / "f").write_bytes(data)
+    (tmp_path / "p.diff").write_bytes(b"--- a/f\n+++ b/f\n" + fragment)
+    proc = subprocess.run(["git", "apply", "--verbose", "p.diff"], cwd=tmp_path, capture_output=True)
+    ours = apply_fragments(data, _frag(fragment))
+    if proc.returncode != 0:
+        assert ours.data is None, case
+        return
+    assert ours.data == (tmp_path / "f").read_bytes(), case
+    git_offsets = [int(m) for m in re.findall(rb"\(offset (-?\d+) lines?\)", proc.stderr)]
+    assert [d for _, _, d in ours.offsets if d] == git_offsets, case
 
 
 def test_submodule_pointer_moves(repo: Repo, tmp_path: Path) -> None:
