@@ -24,7 +24,6 @@ Run: ``.venv/bin/python benchmarks/bench_check.py [--repeat 5] [--files 75000]``
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -34,45 +33,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import kernelrepo  # noqa: E402
+import kernelrepo
+from common import BASE, OUT, PATCHTOOL, build, git
+from common import env as _env
 
-from patchtool.apply import apply_series, apply_series_git  # noqa: E402
-from patchtool.gitrepo import GitRepo  # noqa: E402
-from patchtool.model import Patch  # noqa: E402
-from patchtool.seriesdir import read_series, write_series  # noqa: E402
-from patchtool.sources import load_source  # noqa: E402
-
-OUT = HERE / "out"
-BASE = "v5.14-rc5"
-PATCHTOOL = Path(sys.executable).parent / "patchtool"
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", LC_ALL="C",
-               GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.org",
-               GIT_COMMITTER_DATE="1629669600 +0000")
-    return env
-
-
-def git(cwd: Path, *args: str, input: bytes | None = None) -> str:
-    proc = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, input=input,
-                          capture_output=True, env=_env())
-    if proc.returncode:
-        raise RuntimeError(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout.decode()
-
-
-def build(n_files: int) -> kernelrepo.KernelRepo:
-    dest = OUT / f"kernel-{n_files}"
-    t0 = time.perf_counter()
-    repo = kernelrepo.generate(dest, n_files, reuse=True)
-    print(f"repository {dest} ({n_files} files) ready in {time.perf_counter() - t0:.1f} s", flush=True)
-    return repo
+from patchtool.apply import apply_series, apply_series_git
+from patchtool.gitrepo import GitRepo
+from patchtool.model import Patch
+from patchtool.seriesdir import read_series, write_series
+from patchtool.sources import load_source
 
 
 def series(repo: kernelrepo.KernelRepo, name: str, n_patches: int, n_files: int) -> Path:

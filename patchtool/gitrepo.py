@@ -58,6 +58,18 @@ def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def parse_tree(data: bytes) -> dict[bytes, tuple[str, str]]:
+    """A tree object's entries (as ``cat-file --batch`` gives them): name -> (mode, oid)."""
+    entries: dict[bytes, tuple[str, str]] = {}
+    pos = 0
+    while pos < len(data):
+        sp = data.index(b" ", pos)
+        nul = data.index(b"\x00", sp)
+        entries[data[sp + 1:nul]] = (data[pos:sp].decode(), data[nul + 1:nul + 21].hex())
+        pos = nul + 21
+    return entries
+
+
 class GitError(Exception):
     """git failed where it should not have: a bug or a broken repository, not bad input."""
 
@@ -95,19 +107,16 @@ class GitRepo:
         p = Path(path)
         if not p.is_dir():
             raise BadInput(f"repository path does not exist: {p}" if not p.exists() else f"not a git repository: {p}")
-        proc = subprocess.run(
-            ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository"],
-            cwd=p, capture_output=True, env=clean_env(),
-        )
+        argv = ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository"]
+        proc = subprocess.run([*argv, "--show-toplevel"], cwd=p, capture_output=True, env=clean_env())
+        if proc.returncode != 0:  # a bare repository has no top level (or there is no repository)
+            proc = subprocess.run(argv, cwd=p, capture_output=True, env=clean_env())
         lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
         if proc.returncode != 0 or len(lines) < 2:
             raise BadInput(f"not a git repository: {p}")
         git_dir, bare = Path(lines[0]), lines[1] == "true"
-        if bare:
-            return cls(git_dir, None)
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=p, capture_output=True, env=clean_env())
-        work = top.stdout.decode("utf-8", "surrogateescape").strip() if top.returncode == 0 else ""
-        return cls(git_dir, Path(work) if work else None)
+        work = None if bare or len(lines) < 3 else Path(lines[2])
+        return cls(git_dir, work)
 
     # -- running git ---------------------------------------------------------
 
@@ -234,12 +243,6 @@ class GitRepo:
     def tree_dirs(self, treeish: str) -> set[str]:
         """Every directory in ``treeish``: trees only, so it costs the tree count, not the file count."""
         out = self.run("ls-tree", "-r", "-d", "-z", "--name-only", "--full-tree", treeish)
-        return set(out.decode("utf-8", "surrogateescape").split("\x00")) - {""}
-
-    def subdirs(self, treeish: str, folders: Iterable[str]) -> set[str]:
-        """The directories directly inside ``folders`` ("" is the top, others end in "/")."""
-        specs = [f or "." for f in folders]
-        out = self.run("ls-tree", "-d", "-z", "--name-only", "--full-tree", treeish, "--", *specs)
         return set(out.decode("utf-8", "surrogateescape").split("\x00")) - {""}
 
     def ls_tree(

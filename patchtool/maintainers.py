@@ -860,6 +860,17 @@ def parse_maintainers(
     return Maintainers(index.sections, index, tuple(problems))
 
 
+def ancestor_dirs(paths: Iterable[str]) -> set[str]:
+    """Every directory above ``paths``, as ``""`` (the top) and ``"a/"``, ``"a/b/"``."""
+    dirs = {""}
+    for path in paths:
+        cut = path.find("/")
+        while cut >= 0:
+            dirs.add(path[: cut + 1])
+            cut = path.find("/", cut + 1)
+    return dirs
+
+
 def _prefilter(paths: Iterable[str]) -> Callable[[_Draft], bool]:
     """Whether a section may own one of ``paths``: some F:/X: value's literal head is a prefix of one.
 
@@ -869,12 +880,7 @@ def _prefilter(paths: Iterable[str]) -> Callable[[_Draft], bool]:
     every match must contain is in none of the paths.
     """
     wanted = tuple(dict.fromkeys(paths))
-    dirs = {""}
-    for path in wanted:
-        cut = path.find("/")
-        while cut >= 0:
-            dirs.add(path[: cut + 1])
-            cut = path.find("/", cut + 1)
+    dirs = ancestor_dirs(wanted)
 
     def head_matches(value: str) -> bool:
         m = _META_RE.search(value)

@@ -215,3 +215,28 @@ def test_example_series_by_subsystem(tmp_path: Path, capsys: pytest.CaptureFixtu
         row[1] += int(deleted)
     assert {r["section"]: [r["insertions"], r["deletions"]] for r in doc["subsystems"]} == expected
     assert (doc["insertions"], doc["deletions"]) == (678, 115)
+
+
+def test_series_paths_parse_agrees_with_the_whole_file(repo: Repo) -> None:
+    """Reading MAINTAINERS for a series' paths only gives the answers the full parse gives.
+
+    ``F: fs/io`` names a directory (get_maintainer.pl's ``-d``) sitting beside
+    ``fs/io_uring.c``: as a directory it owns ``fs/io/`` only, not the file.
+    """
+    from patchtool.owners import maintainers_at
+
+    repo.write("MAINTAINERS", "IO DIR\nM:\tA <a@x.org>\nF:\tfs/io\n\nIO FILE\nM:\tB <b@x.org>\nF:\tfs/io_uring.c\n\n"
+               "FS\nM:\tC <c@x.org>\nF:\tfs/\nX:\tfs/skip/\n\nTHE REST\nM:\tL <l@x.org>\nF:\t*\nF:\t*/\n")
+    for path in ("fs/io/a.c", "fs/io_uring.c", "fs/iox.c", "fs/skip/b.c", "mm/c.c", "README"):
+        repo.write(path, "x\n")
+    commit = repo.commit("base")
+    git = GitRepo.open(repo.path)
+    full = maintainers_at(git, commit)
+    assert full is not None
+    for paths in (["fs/io_uring.c"], ["fs/io/a.c", "fs/iox.c"], ["fs/skip/b.c", "README", "mm/c.c"]):
+        part = maintainers_at(git, commit, only_paths=paths)
+        assert part is not None
+        for path in paths:
+            assert part.sections_for(path) == full.sections_for(path), path
+    assert [m.section.name for m in full.sections_for("fs/io_uring.c")] == ["IO FILE", "FS", "THE REST"]
+    assert [m.section.name for m in full.sections_for("fs/io/a.c")][0] == "IO DIR"

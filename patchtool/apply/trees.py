@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from patchtool.errors import BadInput
-from patchtool.gitrepo import GitRepo
+from patchtool.gitrepo import GitRepo, parse_tree
 
 
 class PathConflict(Exception):
@@ -32,17 +32,6 @@ def blob_id(data: bytes) -> str:
 def _sort_key(name: bytes, mode: str) -> bytes:
     # git orders tree entries by name, a directory's name read as if it ended in "/".
     return name + b"/" if mode == TREE_MODE else name
-
-
-def parse_tree(data: bytes) -> dict[bytes, Entry]:
-    entries: dict[bytes, Entry] = {}
-    pos = 0
-    while pos < len(data):
-        sp = data.index(b" ", pos)
-        nul = data.index(b"\x00", sp)
-        entries[data[sp + 1:nul]] = (data[pos:sp].decode(), data[nul + 1:nul + 21].hex())
-        pos = nul + 21
-    return entries
 
 
 def _split(path: str) -> tuple[str, bytes]:

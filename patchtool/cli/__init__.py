@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import sys
 
-from patchtool.cli import diffstat_cmd, lint_cmd, series_cmds  # noqa: F401  (register their commands)
+# ruff: noqa: I001  (the command modules are imported in the order --help lists them)
+# Importing a command module registers its commands on ``app``.
+from patchtool.cli import (  # noqa: F401
+    series_cmds,
+    check_cmd,
+    diffstat_cmd,
+    lint_cmd,
+    cover_cmd,
+    export_cmd,
+    demo_cmd,
+)
 from patchtool.cli.app import app
 from patchtool.errors import BadInput
-
-_OPTIONAL_COMMANDS = ("check_cmd", "cover_cmd", "export_cmd", "demo_cmd")
-
-
-def _register_optional() -> None:
-    import importlib
-
-    for name in _OPTIONAL_COMMANDS:
-        try:
-            importlib.import_module(f"patchtool.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"patchtool.cli.{name}":
-                raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +29,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from patchtool.gitrepo import GitError
 
-    _register_optional()
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="patchtool")
     except BadInput as exc:
