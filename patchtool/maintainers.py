@@ -119,7 +119,6 @@ __all__ = [
 
 # Perl's \s on a byte string: ASCII whitespace only.
 _WS = " \t\n\r\f\v"
-_TYPE_LINE = re.compile(r"([A-Z]):[ \t\n\r\f\v]*(.*)")
 # Characters that give an F:/X: value regex meaning beyond the three glob
 # conversions (``.`` is escaped, so it is literal).
 _META_RE = re.compile(r"[\\^$|?*+()\[\]{}]")
@@ -779,14 +778,15 @@ def _read_drafts(text: str, problems: list[ParseProblem]) -> list[_Draft]:
     pending: tuple[int, str] | None = None  # last name line
     after_type = False  # the previous kept line was a type line
     for number, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
-        m = _TYPE_LINE.match(line)
-        if m is None:
+        if line.endswith("\r"):
+            line = line[:-1]
+        # get_maintainer.pl's /^([A-Z]):\s*(.*)/ spelled out: this loop sees every line of the file.
+        if not (line[1:2] == ":" and "A" <= line[:1] <= "Z"):
             stripped = line.lstrip(_WS)
-            if stripped and not stripped.startswith("#"):
+            if stripped and stripped[0] != "#":
                 pending, after_type = (number, line), False
             continue
-        letter, value = m[1], m[2]
+        letter, value = line[0], line[2:].lstrip(_WS)
         if not after_type:
             if pending is None:
                 problems.append(ParseProblem(number, f"{letter}: line before any section name"))
