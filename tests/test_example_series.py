@@ -11,6 +11,7 @@ import email.policy
 import mailbox
 import os
 import subprocess
+import sys
 import tomllib
 from email import message_from_binary_file
 from pathlib import Path
@@ -19,73 +20,13 @@ import pytest
 
 from patchtool.demo.build import build_base_repo, build_upstream
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+
+from example_facts import NET, PER_PATCH, SUBJECTS
+
 ROOT = Path(__file__).resolve().parent.parent
 SERIES = ROOT / "series" / "io_uring-lsm"
 MBOX = ROOT / "tests" / "data" / "io_uring-lsm-thread.mbox"
-
-PER_PATCH: list[dict[str, tuple[int, int]]] = [
-    {"kernel/audit.h": (4, 1), "kernel/auditsc.c": (163, 93)},
-    {
-        "fs/io-wq.c": (4, 0),
-        "fs/io_uring.c": (49, 6),
-        "include/linux/audit.h": (26, 0),
-        "include/uapi/linux/audit.h": (1, 0),
-        "kernel/audit.h": (2, 0),
-        "kernel/auditsc.c": (174, 0),
-    },
-    {"kernel/auditsc.c": (4, 0)},
-    {
-        "include/uapi/linux/audit.h": (2, 1),
-        "kernel/audit_tree.c": (2, 1),
-        "kernel/audit_watch.c": (2, 1),
-        "kernel/auditfilter.c": (12, 3),
-        "kernel/auditsc.c": (50, 15),
-    },
-    {"fs/anon_inodes.c": (29, 0), "include/linux/anon_inodes.h": (4, 0)},
-    {"fs/io_uring.c": (2, 2)},
-    {
-        "fs/io_uring.c": (10, 0),
-        "include/linux/lsm_hook_defs.h": (5, 0),
-        "include/linux/lsm_hooks.h": (13, 0),
-        "include/linux/security.h": (16, 0),
-        "security/security.c": (12, 0),
-    },
-    {"security/selinux/hooks.c": (34, 0), "security/selinux/include/classmap.h": (2, 0)},
-    {"security/smack/smack_lsm.c": (64, 0)},
-]
-
-NET: dict[str, tuple[int, int]] = {
-    "fs/anon_inodes.c": (29, 0),
-    "fs/io-wq.c": (4, 0),
-    "fs/io_uring.c": (61, 8),
-    "include/linux/anon_inodes.h": (4, 0),
-    "include/linux/audit.h": (26, 0),
-    "include/linux/lsm_hook_defs.h": (5, 0),
-    "include/linux/lsm_hooks.h": (13, 0),
-    "include/linux/security.h": (16, 0),
-    "include/uapi/linux/audit.h": (3, 1),
-    "kernel/audit.h": (6, 1),
-    "kernel/audit_tree.c": (2, 1),
-    "kernel/audit_watch.c": (2, 1),
-    "kernel/auditfilter.c": (12, 3),
-    "kernel/auditsc.c": (383, 100),
-    "security/security.c": (12, 0),
-    "security/selinux/hooks.c": (34, 0),
-    "security/selinux/include/classmap.h": (2, 0),
-    "security/smack/smack_lsm.c": (64, 0),
-}
-
-SUBJECTS = [
-    "audit: prepare audit_context for use in calling contexts beyond syscalls",
-    "audit,io_uring,io-wq: add some basic audit support to io_uring",
-    "audit: dev/test patch to force io_uring auditing",
-    "audit: add filtering for io_uring records",
-    "fs: add anon_inode_getfile_secure() similar to anon_inode_getfd_secure()",
-    "io_uring: convert io_uring to the secure anon inode interface",
-    "lsm,io_uring: add LSM hooks to io_uring",
-    "selinux: add support for the io_uring access controls",
-    "Smack: Brutalist io_uring support with debug",
-]
 
 COVER_MSGID = "<162871480969.63873.9434591871437326374.stgit@olly>"
 

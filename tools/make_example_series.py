@@ -48,6 +48,9 @@ sys.path.insert(0, str(ROOT))
 
 from patchtool.demo.build import BASE_TAG, build_base_repo, git_env  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))
+from example_facts import NET, PER_PATCH  # noqa: E402
+
 SRC = ROOT / "tools" / "example_src"
 SERIES = ROOT / "series" / "io_uring-lsm"
 MBOX = ROOT / "tests" / "data" / "io_uring-lsm-thread.mbox"
@@ -74,61 +77,6 @@ TO = [
     "Pavel Begunkov <asml.silence@gmail.com>",
 ]
 V1_LINK = "https://lore.kernel.org/r/162163367115.8379.8459012634106035341.stgit@sifl"
-
-# The facts: each patch's own numstat, file -> (insertions, deletions).
-PER_PATCH: dict[int, dict[str, tuple[int, int]]] = {
-    1: {"kernel/audit.h": (4, 1), "kernel/auditsc.c": (163, 93)},
-    2: {
-        "fs/io-wq.c": (4, 0),
-        "fs/io_uring.c": (49, 6),
-        "include/linux/audit.h": (26, 0),
-        "include/uapi/linux/audit.h": (1, 0),
-        "kernel/audit.h": (2, 0),
-        "kernel/auditsc.c": (174, 0),
-    },
-    3: {"kernel/auditsc.c": (4, 0)},
-    4: {
-        "include/uapi/linux/audit.h": (2, 1),
-        "kernel/audit_tree.c": (2, 1),
-        "kernel/audit_watch.c": (2, 1),
-        "kernel/auditfilter.c": (12, 3),
-        "kernel/auditsc.c": (50, 15),
-    },
-    5: {"fs/anon_inodes.c": (29, 0), "include/linux/anon_inodes.h": (4, 0)},
-    6: {"fs/io_uring.c": (2, 2)},
-    7: {
-        "fs/io_uring.c": (10, 0),
-        "include/linux/lsm_hook_defs.h": (5, 0),
-        "include/linux/lsm_hooks.h": (13, 0),
-        "include/linux/security.h": (16, 0),
-        "security/security.c": (12, 0),
-    },
-    8: {"security/selinux/hooks.c": (34, 0), "security/selinux/include/classmap.h": (2, 0)},
-    9: {"security/smack/smack_lsm.c": (64, 0)},
-}
-
-# The facts: the net change base..tip (not the sum: patch 4 rewrites lines of
-# kernel/auditsc.c that patches 1-3 added).
-NET: dict[str, tuple[int, int]] = {
-    "fs/anon_inodes.c": (29, 0),
-    "fs/io-wq.c": (4, 0),
-    "fs/io_uring.c": (61, 8),
-    "include/linux/anon_inodes.h": (4, 0),
-    "include/linux/audit.h": (26, 0),
-    "include/linux/lsm_hook_defs.h": (5, 0),
-    "include/linux/lsm_hooks.h": (13, 0),
-    "include/linux/security.h": (16, 0),
-    "include/uapi/linux/audit.h": (3, 1),
-    "kernel/audit.h": (6, 1),
-    "kernel/audit_tree.c": (2, 1),
-    "kernel/audit_watch.c": (2, 1),
-    "kernel/auditfilter.c": (12, 3),
-    "kernel/auditsc.c": (383, 100),
-    "security/security.c": (12, 0),
-    "security/selinux/hooks.c": (34, 0),
-    "security/selinux/include/classmap.h": (2, 0),
-    "security/smack/smack_lsm.c": (64, 0),
-}
 
 # What the cover letter of the posting shows: `git diff --stat=68 base HEAD`.
 EXPECTED_DIFFSTAT = """\
@@ -323,8 +271,8 @@ def check(repo: Path, commits: list[str]) -> list[str]:
     problems = []
     for n, commit in enumerate(commits, 1):
         got = numstat(git(repo, "show", "--numstat", "--format=", commit))
-        if got != PER_PATCH[n]:
-            problems.append(f"patch {n}: numstat {got} != {PER_PATCH[n]}")
+        if got != PER_PATCH[n - 1]:
+            problems.append(f"patch {n}: numstat {got} != {PER_PATCH[n - 1]}")
     got = numstat(git(repo, "diff", "--numstat", BASE_TAG, "HEAD"))
     if got != NET:
         diff = {k: (got.get(k), NET.get(k)) for k in set(got) | set(NET) if got.get(k) != NET.get(k)}
