@@ -240,3 +240,28 @@ def test_series_paths_parse_agrees_with_the_whole_file(repo: Repo) -> None:
             assert part.sections_for(path) == full.sections_for(path), path
     assert [m.section.name for m in full.sections_for("fs/io_uring.c")] == ["IO FILE", "FS", "THE REST"]
     assert full.sections_for("fs/io/a.c")[0].section.name == "IO DIR"
+
+
+def test_without_a_repository_counts_are_summed_and_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A series folder alone: per-patch counts summed (not the net change), and stderr says so."""
+    series = Path(__file__).resolve().parent.parent / "series" / "io_uring-lsm"
+    nowhere = tmp_path / "not-a-repo"
+    nowhere.mkdir()
+    monkeypatch.chdir(nowhere)
+    assert main(["diffstat", str(series), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "summed over the patches, not the net change" in captured.err
+    doc = json.loads(captured.out)
+    assert doc["net"] is False
+    # The summed counts are the sum of each patch's own stat, as format-patch wrote it under "---".
+    summed = {}
+    for name in (series / "patches" / "series").read_text().split():
+        text = (series / "patches" / name).read_text()
+        repo_free = text.split("\n---\n", 1)[1].split("\n\n", 1)[0]
+        for line in repo_free.splitlines()[:-1]:
+            path, _, graph = line.strip().partition(" | ")
+            summed.setdefault(path.strip(), 0)
+            summed[path.strip()] += int(graph.split()[0])
+    assert {f["path"]: f["insertions"] + f["deletions"] for f in doc["files"]} == summed
+    assert (doc["insertions"], doc["deletions"]) == (686, 123)
