@@ -289,3 +289,19 @@ def test_mbox_keeps_the_newest_copy_of_a_resent_patch(repo: Repo, tmp_path: Path
     series = load_source(str(path), name="t")
     assert series.total == 5
     assert "+file four" in series.patches[3].diff
+
+
+def test_example_thread_imports_as_the_shipped_series() -> None:
+    """The example's mbox thread (cover, 9 patches, replies) gives the series folder's patches and recipients."""
+    root = Path(__file__).resolve().parent.parent
+    shipped = read_series(root / "series" / "io_uring-lsm")
+    thread = load_source(str(root / "tests" / "data" / "io_uring-lsm-thread.mbox"), name="io_uring-lsm")
+    assert thread.to == shipped.to
+    assert (thread.version, thread.rfc, thread.title) == (shipped.version, shipped.rfc, shipped.title)
+    assert thread.base_commit == shipped.base_commit
+    assert thread.cover.message_id == shipped.cover.message_id
+    assert [p.files for p in thread.patches] == [p.files for p in shipped.patches]
+    assert [p.subject.summary for p in thread.patches] == [p.subject.summary for p in shipped.patches]
+    acked = Trailer("Acked-by", "Mickaël Salaün <mic@linux.microsoft.com>")
+    assert [n for n, p in enumerate(thread.patches, 1) if acked in p.trailers] == [5]
+    assert thread.patches[8].author.name == "Casey Schaufler"

@@ -106,17 +106,19 @@ def read_mail(data: bytes, source: str) -> Mail:
         message_id=_msgid(_header(msg, "Message-ID", source)),
         in_reply_to=_msgid(_header(msg, "In-Reply-To", source)),
         references=tuple(re.findall(r"<[^<>]+>", _header(msg, "References", source))),
-        to=tuple(str(p) for p in (_person(v) for v in _addresses(msg, "To", source))),
-        cc=tuple(str(p) for p in (_person(v) for v in _addresses(msg, "Cc", source))),
+        to=_addresses(msg, "To", source),
+        cc=_addresses(msg, "Cc", source),
         body=_text_body(msg, source),
         commit=commit,
         raw=data,
     )
 
 
-def _addresses(msg: EmailMessage, name: str, source: str) -> list[str]:
+def _addresses(msg: EmailMessage, name: str, source: str) -> tuple[str, ...]:
+    """``To:``/``Cc:`` as series.toml keeps them: ``Name <addr>``, or the bare address."""
     value = _header(msg, name, source)
-    return [f"{n} <{a}>" if n else a for n, a in getaddresses([value]) if a] if value else []
+    pairs = getaddresses([value]) if value else []
+    return tuple(str(Person(" ".join(n.split()), a)) if n else a for n, a in pairs if a)
 
 
 def _body_line_of(mail: Mail, marker: str) -> int:
