@@ -179,14 +179,20 @@ def cover_letter(
     template: str | None = None,
     stat_width: int | None = None,
     stat_graph_width: int | None = None,
+    range_diff: str = "",
 ) -> str:
-    """Apply the series in a scratch store and render its cover letter."""
+    """Apply the series in a scratch store and render its cover letter.
+
+    ``range_diff``: ``git range-diff`` against the previous version, for the
+    ``Range-diff against vN:`` section (``patchtool.rangediff``).
+    """
     stat = StatOptions.from_render(dict(series.render), width=stat_width, graph_width=stat_graph_width)
     with repo.scratch() as store:
         result = apply_series(store, series_base(series, store), series.patches)
         version = store.text("version").strip().removeprefix("git version ").strip()
         context = cover_context(store, series, result, CoverOptions(
-            stat=stat, committer=git_ident(store), signature=version or GIT_SIGNATURE))
+            stat=stat, committer=git_ident(store), signature=version or GIT_SIGNATURE,
+            range_diff=range_diff.rstrip("\n")))
         return render_cover(context, template_for(series, template))
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from patchtool.apply import ApplyResult
+from patchtool.apply import ApplyResult, make_commits
 from patchtool.diffstat import StatOptions, file_stat
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
@@ -56,23 +56,6 @@ def git_signature(store: GitRepo) -> str:
     return out.removeprefix("git version ").strip() or GIT_SIGNATURE
 
 
-def make_commits(store: GitRepo, series: Series, result: ApplyResult) -> tuple[str, ...]:
-    """One commit per patch on the applier's trees: author, date and message from the patch."""
-    if result.result_tree is None:
-        failed = ", ".join(str(p.number) for p in result.patches if not p.applies)
-        raise BadInput(f"the series does not apply on {result.base} (patch {failed}): nothing to export")
-    parent = result.commit
-    commits = []
-    for patch, applied in zip(series.patches, result.patches, strict=True):
-        env = {"GIT_AUTHOR_NAME": patch.author.name, "GIT_AUTHOR_EMAIL": patch.author.email}
-        if patch.date:
-            env["GIT_AUTHOR_DATE"] = patch.date
-        parent = store.run("commit-tree", applied.tree, "-p", parent, "-F", "-", env=env,
-                           input=patch.message.encode("utf-8", "surrogateescape")).decode().strip()
-        commits.append(parent)
-    return tuple(commits)
-
-
 def message_ids(count: int, email: str, commits: Sequence[str], now: int | None = None) -> tuple[str, ...]:
     """``<cover.TS.git.EMAIL>`` then ``<SHA.TS.git.EMAIL>`` per patch: git's own scheme."""
     stamp = int(time.time()) if now is None else now
@@ -92,7 +75,7 @@ def build_export(
     """Commits, message ids and patch mails; the cover's id is ``Export.cover_id``."""
     if thread not in THREAD_STYLES:
         raise BadInput(f"--thread must be one of {', '.join(THREAD_STYLES)}, not {thread!r}")
-    commits = make_commits(store, series, result)
+    commits = make_commits(store, series.patches, result)
     # The `From <sha>` lines name the commit a patch came from, when known; ids follow them.
     shown = [p.commit or c for p, c in zip(series.patches, commits, strict=True)]
     ids = message_ids(series.total, sender_email, shown, now)

@@ -144,8 +144,12 @@ def _patch_bytes(patch: Patch, number: int, series: Series) -> bytes:
     return render_patch(patch, series.subject_for(number)).encode("utf-8")
 
 
-def write_series(series: Series, folder: Path) -> None:
-    """Write ``series`` to ``folder`` atomically, keeping history/ and unknown files."""
+def write_series(series: Series, folder: Path, *, archive_as: str | None = None) -> None:
+    """Write ``series`` to ``folder`` atomically, keeping history/ and unknown files.
+
+    ``archive_as`` (``"v2"``): the folder's current version is kept under
+    ``history/v2`` in the same swap, so a re-roll is all or nothing too.
+    """
     folder = folder.absolute()
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
@@ -159,7 +163,7 @@ def write_series(series: Series, folder: Path) -> None:
             names.append(name)
             (tmp / "patches" / name).write_bytes(_patch_bytes(patch, n, series))
         (tmp / "patches" / "series").write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
-        (tmp / "series.toml").write_text(tomli_w.dumps(series_toml(series)), encoding="utf-8")
+        (tmp / "series.toml").write_text(tomli_w.dumps(series_toml(series), multiline_strings=True), encoding="utf-8")
         (tmp / "cover.txt").write_text(series.cover.prose, encoding="utf-8")
         if folder.exists():
             for entry in folder.iterdir():
@@ -170,6 +174,15 @@ def write_series(series: Series, folder: Path) -> None:
                     shutil.copytree(entry, dest, symlinks=True)
                 else:
                     shutil.copy2(entry, dest)
+        if archive_as is not None:
+            kept = tmp / "history" / archive_as
+            if kept.exists():
+                raise BadInput(f"history/{archive_as} exists already", source=str(folder))
+            kept.mkdir(parents=True)
+            for name in ("series.toml", "cover.txt"):
+                if (folder / name).is_file():
+                    shutil.copy2(folder / name, kept / name)
+            shutil.copytree(folder / "patches", kept / "patches", symlinks=True)
         _swap_in(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -35,6 +35,8 @@ RANKS = {
     "apply": 5,
     "hunkapply": 4,
     "diffstat": 6,
+    "reroll": 5,
+    "rangediff": 6,
     "check": 6,
     "lint": 7,
     "cover": 7,

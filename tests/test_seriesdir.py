@@ -53,7 +53,7 @@ def test_an_interrupted_write_leaves_the_folder_as_it_was(series_dir: Path, monk
     siblings = sorted(p.name for p in series_dir.parent.iterdir())
     loaded = read_series(series_dir)
 
-    def boom(_doc: object) -> str:
+    def boom(_doc: object, **_options: object) -> str:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("patchtool.seriesdir.tomli_w.dumps", boom)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from patchtool.apply.trees import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, blob_id
+from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.hunkapply import (
     BinaryPatchError,
@@ -492,3 +493,20 @@ def _apply_one_git(store: GitRepo, diff: bytes) -> tuple[Status, tuple[Problem, 
 
 def _file_of(message: str) -> str:
     return message.split(":", 1)[0].strip()
+
+
+def make_commits(store: GitRepo, patches: Sequence[Patch], result: ApplyResult) -> tuple[str, ...]:
+    """One commit per patch on the applier's trees: author, date and message from the patch."""
+    if result.result_tree is None:
+        failed = ", ".join(str(p.number) for p in result.patches if not p.applies)
+        raise BadInput(f"the series does not apply on {result.base} (patch {failed})")
+    parent = result.commit
+    commits = []
+    for patch, applied in zip(patches, result.patches, strict=True):
+        env = {"GIT_AUTHOR_NAME": patch.author.name, "GIT_AUTHOR_EMAIL": patch.author.email}
+        if patch.date:
+            env["GIT_AUTHOR_DATE"] = patch.date
+        parent = store.run("commit-tree", applied.tree, "-p", parent, "-F", "-", env=env,
+                           input=patch.message.encode("utf-8", "surrogateescape")).decode().strip()
+        commits.append(parent)
+    return tuple(commits)

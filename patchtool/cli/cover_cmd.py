@@ -21,15 +21,24 @@ def cover_cmd(
     stat_width: Annotated[int | None, typer.Option("--stat-width", min=1, help="Diffstat width.")] = None,
     stat_graph_width: Annotated[int | None, typer.Option(
         "--stat-graph-width", min=1, help="Diffstat graph width.")] = None,
+    with_range_diff: Annotated[bool, typer.Option(
+        "--range-diff", help="Add `Range-diff against vN:` for the newest version kept in history/.")] = False,
 ) -> int:
     """Render the cover letter: headers, prose, change log, shortlog, diffstat, base-commit."""
     from patchtool.cover import cover_letter
     from patchtool.gitrepo import GitRepo
     from patchtool.seriesdir import read_series
 
-    loaded = read_series(series_path(series))
-    text = cover_letter(GitRepo.open(repo), loaded, template=template, stat_width=stat_width,
-                        stat_graph_width=stat_graph_width)
+    folder = series_path(series)
+    loaded = read_series(folder)
+    git = GitRepo.open(repo)
+    changes = ""
+    if with_range_diff:
+        from patchtool.rangediff import previous_version, range_diff, series_version
+
+        changes = range_diff(git, series_version(folder, previous_version(folder, loaded.version)), loaded)
+    text = cover_letter(git, loaded, template=template, stat_width=stat_width,
+                        stat_graph_width=stat_graph_width, range_diff=changes)
     if output is None:
         typer.echo(text, nl=False)
     else:

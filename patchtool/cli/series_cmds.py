@@ -56,3 +56,40 @@ def show_cmd(
     loaded = read_series(series_path(series))
     typer.echo(render.to_json(render.series_json(loaded)) if json else render.show_text(loaded))
     return 0
+
+
+@app.command("reroll")
+def reroll_cmd(
+    series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
+    rfc: Annotated[bool | None, typer.Option("--rfc/--no-rfc", help="Mark the new version RFC, or not.")] = None,
+) -> int:
+    """Keep the current version under history/vN, bump the version, open its change-log entry."""
+    from patchtool.reroll import reroll
+
+    folder = series_path(series)
+    rerolled = reroll(folder, rfc=rfc)
+    old = rerolled.version - 1
+    typer.echo(f"{rerolled.name}: v{old} kept in {folder / 'history' / f'v{old}'}; "
+               f"now {rerolled.subject_for(0).render().split(']')[0]}] "
+               f"(write the changes in series.toml [changes] {rerolled.version})")
+    return 0
+
+
+@app.command("range-diff")
+def range_diff_cmd(
+    series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
+    from_version: Annotated[int | None, typer.Option("--from", help="The older version (default: the newest kept).")]
+    = None,
+    to_version: Annotated[int | None, typer.Option("--to", help="The newer version (default: the current one).")]
+    = None,
+    repo: RepoOption = Path("."),
+) -> int:
+    """`git range-diff` between two versions of the series, each applied on its own base."""
+    from patchtool.gitrepo import GitRepo
+    from patchtool.rangediff import previous_version, range_diff, series_version
+
+    folder = series_path(series)
+    new = series_version(folder, to_version)
+    old = series_version(folder, from_version if from_version is not None else previous_version(folder, new.version))
+    typer.echo(range_diff(GitRepo.open(repo), old, new), nl=False)
+    return 0
