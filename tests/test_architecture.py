@@ -37,6 +37,7 @@ RANKS = {
     "diffstat": 6,
     "reroll": 5,
     "rangediff": 6,
+    "rebase": 6,
     "check": 6,
     "lint": 7,
     "cover": 7,

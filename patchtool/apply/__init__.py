@@ -423,8 +423,11 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyRe
             else:
                 status = Status.CONFLICT
                 # The 3-way messages start with the path they are about, when there is one.
-                head = why.split(": ", 1)[0]
-                file = head if head in patch.paths else plain.problems[0].file
+                head, _, rest = why.partition(": ")
+                if head in patch.paths:  # the path goes in Problem.file, not twice into the text
+                    file, why = head, rest
+                else:
+                    file = plain.problems[0].file
                 problems = (*plain.problems, Problem(file, None, why))
         if changes is not None:
             try:

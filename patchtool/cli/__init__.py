@@ -13,6 +13,7 @@ import sys
 from patchtool.cli import (  # noqa: F401
     series_cmds,
     check_cmd,
+    rebase_cmd,
     diffstat_cmd,
     lint_cmd,
     cover_cmd,

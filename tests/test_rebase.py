@@ -1,0 +1,80 @@
+"""``patchtool rebase``: the tree equals ``git rebase``'s, and a conflict changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from patchtool.cli import main
+from patchtool.seriesdir import read_series
+
+from .conftest import Repo
+
+
+def _history(repo: Repo) -> None:
+    repo.write("mm/a.c", "".join(f"a{i}\n" for i in range(60)))
+    repo.write("mm/b.c", "".join(f"b{i}\n" for i in range(60)))
+    repo.commit("base")
+    repo.git("tag", "v1.0")
+    repo.git("checkout", "-q", "-b", "topic")
+    text = (repo.path / "mm/a.c").read_text()
+    repo.write("mm/a.c", text.replace("a10\n", "a10 topic\n").replace("a40\n", "a40 topic\n"))
+    repo.commit("mm: touch a10 and a40\n\nSigned-off-by: Ada Lovelace <ada@example.org>")
+    repo.write("mm/b.c", (repo.path / "mm/b.c").read_text().replace("b20\n", "b20 topic\n"))
+    repo.commit("mm: touch b20", author="Zoë Ağaoğlu <zoe@example.org>")
+    repo.git("checkout", "-q", "-b", "upstream", "v1.0")
+    repo.write("mm/a.c", "".join(f"new{i}\n" for i in range(5)) + (repo.path / "mm/a.c").read_text())  # offsets
+    repo.write("mm/b.c", (repo.path / "mm/b.c").read_text().replace("b22\n", "b22 upstream\n"))  # 3-way
+    repo.write("README", "unrelated\n")
+    repo.commit("upstream work")
+    repo.git("tag", "v1.1")
+    repo.git("checkout", "-q", "-b", "clash", "v1.0")
+    repo.write("mm/b.c", (repo.path / "mm/b.c").read_text().replace("b20\n", "b20 clash\n"))
+    repo.commit("upstream clash")
+    repo.git("checkout", "-q", "master")
+
+
+def test_rebase_tree_equals_git_rebase(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _history(repo)
+    folder = tmp_path / "s"
+    assert main(["import", "v1.0..topic", "-o", str(folder), "--repo", str(repo.path)]) == 0
+    before = read_series(folder)
+    capsys.readouterr()
+    assert main(["rebase", str(folder), "--onto", "v1.1", "--repo", str(repo.path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["rewritten"] is True
+    assert [p["status"] for p in doc["bases"][0]["patches"]] == ["offset", "3way"]
+    after = read_series(folder)
+    assert (after.base, after.base_commit) == ("v1.1", repo.git("rev-parse", "v1.1^{commit}").strip())
+    assert [(p.subject, p.author, p.date, p.trailers, p.filename) for p in after.patches] == [
+        (p.subject, p.author, p.date, p.trailers, p.filename) for p in before.patches]
+    # The oracle: git rebase of the same commits.
+    repo.git("checkout", "-q", "-b", "rebased", "topic")
+    repo.git("rebase", "-q", "--onto", "v1.1", "v1.0", "rebased")
+    want = repo.git("rev-parse", "rebased^{tree}").strip()
+    assert doc["bases"][0]["result_tree"] == want
+    # And the rewritten patch files apply with plain git am on the new base to that tree.
+    repo.git("checkout", "-q", "-b", "replayed", "v1.1")
+    names = (folder / "patches" / "series").read_text().split()
+    repo.git("am", "-q", *[str(folder / "patches" / n) for n in names])
+    assert repo.git("rev-parse", "HEAD^{tree}").strip() == want
+
+
+def test_rebase_conflict_changes_nothing(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _history(repo)
+    folder = tmp_path / "s"
+    assert main(["import", "v1.0..topic", "-o", str(folder), "--repo", str(repo.path)]) == 0
+    files = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    refs = repo.git("for-each-ref")
+    capsys.readouterr()
+    assert main(["rebase", str(folder), "--onto", "clash", "--repo", str(repo.path)]) == 1
+    out = capsys.readouterr()
+    assert "not rebased, nothing changed" in out.err
+    b_patch = (folder / "patches" / (folder / "patches" / "series").read_text().split()[1]).read_text()
+    hunk = next(line for line in b_patch.splitlines() if line.startswith("@@")).split(" @@")[0] + " @@"
+    assert f"mm/b.c {hunk}: hunk #1 does not apply" in out.out and "|b20 clash" in out.out
+    assert "mm/b.c: 3-way merge conflict: the patch and the base change the same lines" in out.out
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files
+    assert repo.git("for-each-ref") == refs
