@@ -38,6 +38,7 @@ RANKS = {
     "reroll": 5,
     "rangediff": 6,
     "rebase": 6,
+    "forecast": 5,
     "check": 6,
     "lint": 7,
     "cover": 7,

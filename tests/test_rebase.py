@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,24 @@ def test_rebase_conflict_changes_nothing(repo: Repo, tmp_path: Path, capsys: pyt
     assert "mm/b.c: 3-way merge conflict: the patch and the base change the same lines" in out.out
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files
     assert repo.git("for-each-ref") == refs
+
+
+def test_forecast_lists_the_upstream_commits_on_the_series_lines(repo: Repo, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    _history(repo)
+    folder = tmp_path / "s"
+    assert main(["import", "v1.0..topic", "-o", str(folder), "--repo", str(repo.path)]) == 0
+    files = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert main(["rebase", str(folder), "--onto", "clash", "--forecast", "--json", "--repo", str(repo.path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [(t["subject"], t["file"], t["patches"]) for t in doc["touches"]] == [("upstream clash", "mm/b.c", [2])]
+    # v1.1 edits b22, in the context of patch 2's hunk; the 5 lines it puts atop mm/a.c touch nothing of patch 1.
+    assert main(["rebase", str(folder), "--onto", "v1.1", "--forecast", "--json", "--repo", str(repo.path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [(t["subject"], t["file"]) for t in doc["touches"]] == [("upstream work", "mm/b.c")]
+    # The hunk's range, in the old base's numbering, is the one its header names.
+    b_patch = (folder / "patches" / (folder / "patches" / "series").read_text().split()[1]).read_text()
+    start, length = re.search(r"^@@ -(\d+),(\d+)", b_patch, re.MULTILINE).groups()  # type: ignore[union-attr]
+    assert doc["touches"][0]["lines"] == [int(start), int(start) + int(length) - 1]
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files  # a forecast writes nothing
