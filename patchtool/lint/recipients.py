@@ -48,7 +48,7 @@ def missing(ctx: Context) -> list[Missing] | None:
     """The entries not written to, in the order get_maintainer.pl lists them; None without a MAINTAINERS."""
     if ctx.repo is None or ctx.base is None:
         return None
-    table = maintainers_at(ctx.repo, ctx.base)
+    table = maintainers_at(ctx.repo, ctx.base, only_paths=[p for patch in ctx.series.patches for p in patch.paths])
     if table is None:
         return None
     series = ctx.series
