@@ -289,6 +289,16 @@ class GitRepo:
         p = Path(self.text("rev-parse", "--git-path", "objects").strip())
         return p if p.is_absolute() else (self.work_tree or self.git_dir) / p
 
+    @property
+    def is_scratch(self) -> bool:
+        """Whether objects written through this view land in a scratch directory, not the repository."""
+        return "GIT_OBJECT_DIRECTORY" in self._env_extra
+
+    def require_scratch(self) -> None:
+        """Refuse to write objects or an index into the user's repository (a programming error)."""
+        if not self.is_scratch:
+            raise GitError("refusing to write into the repository itself: use GitRepo.scratch()")
+
     @contextlib.contextmanager
     def scratch(self) -> Iterator[GitRepo]:
         """A view of this repository whose new objects land in a temporary directory.

@@ -114,3 +114,17 @@ def test_ruff_is_clean() -> None:
     proc = subprocess.run([ruff, "check", "patchtool", "tests", "benchmarks", "tools"], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_applier_refuses_the_users_repository(tmp_path: Path) -> None:
+    """Writing objects or an index is only allowed through a scratch view (the user's repository is sacred)."""
+    from patchtool.apply import apply_series, apply_series_git
+    from patchtool.gitrepo import GitError, GitRepo
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    repo = GitRepo.open(tmp_path)
+    for apply in (apply_series, apply_series_git):
+        with pytest.raises(GitError, match="refusing to write into the repository"):
+            apply(repo, "HEAD", ())
+    with repo.scratch() as store:
+        assert store.is_scratch and not repo.is_scratch

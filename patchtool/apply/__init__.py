@@ -401,6 +401,7 @@ def _hunk_problem(path: str, f: HunkFailure) -> Problem:
 
 def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyResult:
     """Apply ``patches`` in order on ``base`` in ``store`` (a scratch view of the repository)."""
+    store.require_scratch()
     commit, trees = Trees.load(store, base, {path for p in patches for fc in p.files for path in fc.paths})
     base_tree = trees.root
     sections = [[_section(fc) for fc in p.files] for p in patches]
@@ -458,6 +459,7 @@ def apply_series_git(store: GitRepo, base: str, patches: Sequence[Patch]) -> App
     Slow on big trees (it reads the whole tree into an index); kept as the
     reference the in-memory applier is tested and benchmarked against.
     """
+    store.require_scratch()  # read-tree writes the index: the scratch one, never the user's
     commit = store.resolve(base)
     base_tree = store.resolve(commit, kind="tree")
     store.run("read-tree", base_tree)
@@ -500,6 +502,7 @@ def _file_of(message: str) -> str:
 
 def make_commits(store: GitRepo, patches: Sequence[Patch], result: ApplyResult) -> tuple[str, ...]:
     """One commit per patch on the applier's trees: author, date and message from the patch."""
+    store.require_scratch()
     if result.result_tree is None:
         failed = ", ".join(str(p.number) for p in result.patches if not p.applies)
         raise BadInput(f"the series does not apply on {result.base} (patch {failed})")
