@@ -305,3 +305,22 @@ def test_example_thread_imports_as_the_shipped_series() -> None:
     acked = Trailer("Acked-by", "Mickaël Salaün <mic@linux.microsoft.com>")
     assert [n for n, p in enumerate(thread.patches, 1) if acked in p.trailers] == [5]
     assert thread.patches[8].author.name == "Casey Schaufler"
+
+
+def test_copies_import_and_apply_like_git(repo: Repo, tmp_path: Path) -> None:
+    """format-patch -C writes copies; the folder import keeps them and the series applies to git am's tree."""
+    from patchtool.apply import apply_series
+
+    repo.write("lib/orig.c", "".join(f"int v{i};\n" for i in range(40)))
+    base = repo.commit("base")
+    repo.write("lib/copy.c", "".join(f"int v{i};\n" for i in range(40)) + "int extra;\n")
+    head = repo.commit("lib: copy orig.c")
+    (mail,) = format_patch(repo, f"{base}..{head}", tmp_path / "fp", "-C", "--find-copies-harder")
+    assert "copy from lib/orig.c" in mail.read_text()
+    series = read_folder(tmp_path / "fp", name="s")
+    (change,) = series.patches[0].files
+    assert (change.kind, change.old_path, change.new_path) == (ChangeKind.COPY, "lib/orig.c", "lib/copy.c")
+    git = GitRepo.open(repo.path)
+    with git.scratch() as store:
+        result = apply_series(store, base, series.patches)
+    assert result.result_tree == repo.git("rev-parse", f"{head}^{{tree}}").strip()
