@@ -92,11 +92,6 @@ def file_counts(store: GitRepo, old_tree: str, new_tree: str) -> tuple[FileCount
     return tuple(counts)
 
 
-def patch_stat(store: GitRepo, before_tree: str, after_tree: str, options: StatOptions | None = None) -> str:
-    """One patch's stat as ``git format-patch`` prints it under ``---``."""
-    return file_stat(store, before_tree, after_tree, options)
-
-
 def summed_counts(patches: Sequence[Patch]) -> tuple[FileCount, ...]:
     """Counts summed over the patches' own diffs: the fallback without a repository.
 
@@ -179,7 +174,7 @@ def series_stat(
         before = result.base_tree
         for applied in result.patches if per_patch else ():
             stats.append(PatchStat(applied.number, applied.patch.subject.summary,
-                                   patch_stat(store, before, applied.tree, options)))
+                                   file_stat(store, before, applied.tree, options)))
             before = applied.tree
         tip = result.result_tree or result.base_tree
         return SeriesStat(

@@ -245,45 +245,6 @@ class GitRepo:
         out = self.run("ls-tree", "-r", "-d", "-z", "--name-only", "--full-tree", treeish)
         return set(out.decode("utf-8", "surrogateescape").split("\x00")) - {""}
 
-    def ls_tree(
-        self, tree: str, paths: Iterable[str] = (), *, recursive: bool = True
-    ) -> dict[str, tuple[str, str, str]]:
-        """path -> (mode, type, oid) for ``paths`` (or everything) in ``tree``."""
-        args = ["ls-tree", "-z", "--full-tree"]
-        if recursive:
-            args.append("-r")
-        args.append(tree)
-        paths = list(paths)
-        if paths:
-            args += ["--", *paths]
-        out = self.run(*args).decode("utf-8", "surrogateescape")
-        entries: dict[str, tuple[str, str, str]] = {}
-        for rec in out.split("\x00"):
-            if not rec:
-                continue
-            meta, path = rec.split("\t", 1)
-            mode, typ, oid = meta.split()
-            entries[path] = (mode, typ, oid)
-        return entries
-
-    def write_blobs(self, blobs: Iterable[bytes]) -> list[str]:
-        """Write many blobs with one ``hash-object --stdin-paths`` (into the scratch store inside ``scratch()``)."""
-        blobs = list(blobs)
-        if not blobs:
-            return []
-        with tempfile.TemporaryDirectory(prefix="patchtool-blobs-") as tmp:
-            names = []
-            for i, data in enumerate(blobs):
-                name = os.path.join(tmp, str(i))
-                with open(name, "wb") as fh:
-                    fh.write(data)
-                names.append(name)
-            out = self.run("hash-object", "-w", "--no-filters", "--stdin-paths",
-                           input="".join(f"{n}\n" for n in names).encode())
-        return out.decode().split()
-
-    # -- scratch object store -------------------------------------------------------
-
     @property
     def objects_dir(self) -> Path:
         p = Path(self.text("rev-parse", "--git-path", "objects").strip())
@@ -379,7 +340,7 @@ class GitRepo:
 
     def write_blobs_stream(self, blobs: Sequence[bytes]) -> list[str]:
         """Write many blobs through one ``git fast-import`` stream (no temporary file per
-        blob, unlike ``write_blobs``); returns their ids in order."""
+        blob); returns their ids in order."""
         if not blobs:
             return []
         stream = bytearray(b"feature done\n")

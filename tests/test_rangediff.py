@@ -37,15 +37,20 @@ def _two_versions(repo: Repo) -> str:
     return base
 
 
-def test_range_diff_equals_git(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _rerolled(repo: Repo, tmp_path: Path) -> Path:
+    """A series folder holding v1 in history/ and v2 as its patches (a maintainer's rework after review)."""
     _two_versions(repo)
     folder = tmp_path / "s"
     assert main(["import", "base..v1", "-o", str(folder), "--repo", str(repo.path)]) == 0
     assert main(["reroll", str(folder)]) == 0
     assert main(["import", "base..v2", "-o", str(tmp_path / "v2"), "--repo", str(repo.path)]) == 0
-    # The re-rolled folder takes v2's patches (what a maintainer does after reworking the branch).
     (folder / "patches").rename(tmp_path / "old-patches")
     (tmp_path / "v2" / "patches").rename(folder / "patches")
+    return folder
+
+
+def test_range_diff_equals_git(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _rerolled(repo, tmp_path)
     capsys.readouterr()
     assert main(["range-diff", str(folder), "--repo", str(repo.path)]) == 0
     ours = capsys.readouterr().out
@@ -68,13 +73,7 @@ def test_range_diff_needs_an_earlier_version(repo: Repo, tmp_path: Path, capsys:
 
 def test_cover_range_diff_section_equals_format_patch(repo: Repo, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    _two_versions(repo)
-    folder = tmp_path / "s"
-    assert main(["import", "base..v1", "-o", str(folder), "--repo", str(repo.path)]) == 0
-    assert main(["reroll", str(folder)]) == 0
-    assert main(["import", "base..v2", "-o", str(tmp_path / "v2"), "--repo", str(repo.path)]) == 0
-    (folder / "patches").rename(tmp_path / "old-patches")
-    (tmp_path / "v2" / "patches").rename(folder / "patches")
+    folder = _rerolled(repo, tmp_path)
     capsys.readouterr()
     assert main(["cover", str(folder), "--template", "git", "--range-diff", "--repo", str(repo.path)]) == 0
     ours = capsys.readouterr().out
