@@ -184,7 +184,7 @@ def cover_letter(
     """Apply the series in a scratch store and render its cover letter.
 
     ``range_diff``: ``git range-diff`` against the previous version, for the
-    ``Range-diff against vN:`` section (``patchtool.rangediff``).
+    ``Range-diff against vN:`` section (``patchtool.lifecycle.rangediff``).
     """
     stat = StatOptions.from_render(dict(series.render), width=stat_width, graph_width=stat_graph_width)
     with repo.scratch() as store:

@@ -35,17 +35,14 @@ RANKS = {
     "apply": 5,
     "hunkapply": 4,
     "diffstat": 6,
-    "reroll": 5,
-    "rangediff": 6,
-    "rebase": 6,
-    "forecast": 5,
     "check": 6,
     "lint": 7,
     "cover": 7,
     "export": 7,
-    "render": 8,
-    "demo": 9,
-    "cli": 10,
+    "lifecycle": 8,
+    "render": 9,
+    "demo": 10,
+    "cli": 11,
 }
 # Only these modules may start processes or use GitPython: everything else asks gitrepo.
 GIT_OWNERS = {"gitrepo"}

@@ -34,7 +34,7 @@ def cover_cmd(
     git = GitRepo.open(repo)
     changes = ""
     if with_range_diff:
-        from patchtool.rangediff import previous_version, range_diff, series_version
+        from patchtool.lifecycle.rangediff import previous_version, range_diff, series_version
 
         changes = range_diff(git, series_version(folder, previous_version(folder, loaded.version)), loaded)
     text = cover_letter(git, loaded, template=template, stat_width=stat_width,

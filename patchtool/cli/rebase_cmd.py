@@ -28,7 +28,7 @@ def rebase_cmd(
     from patchtool.check import CheckReport, check_json
     from patchtool.cli.check_cmd import plain_report
     from patchtool.gitrepo import GitRepo
-    from patchtool.rebase import rebase_series
+    from patchtool.lifecycle.rebase import rebase_series
     from patchtool.seriesdir import read_series, write_series
 
     folder = series_path(series)
@@ -54,7 +54,7 @@ def rebase_cmd(
 def _forecast(git: GitRepo, series: Series, onto: str, json: bool) -> int:
     from patchtool import render
     from patchtool.errors import BadInput
-    from patchtool.forecast import forecast
+    from patchtool.lifecycle.forecast import forecast
 
     old = series.base_commit if series.base_commit and git.has_object(series.base_commit) else series.base
     if not old:

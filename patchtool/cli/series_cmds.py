@@ -64,7 +64,7 @@ def reroll_cmd(
     rfc: Annotated[bool | None, typer.Option("--rfc/--no-rfc", help="Mark the new version RFC, or not.")] = None,
 ) -> int:
     """Keep the current version under history/vN, bump the version, open its change-log entry."""
-    from patchtool.reroll import reroll
+    from patchtool.lifecycle.reroll import reroll
 
     folder = series_path(series)
     rerolled = reroll(folder, rfc=rfc)
@@ -86,7 +86,7 @@ def range_diff_cmd(
 ) -> int:
     """`git range-diff` between two versions of the series, each applied on its own base."""
     from patchtool.gitrepo import GitRepo
-    from patchtool.rangediff import previous_version, range_diff, series_version
+    from patchtool.lifecycle.rangediff import previous_version, range_diff, series_version
 
     folder = series_path(series)
     new = series_version(folder, to_version)
