@@ -228,10 +228,43 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class PostedMail:
+    """One mail of a posting: ``number`` 0 is the cover letter.
+
+    ``via`` says where the record comes from: ``import`` (the mail as it was
+    received: a real posting), ``export`` (the ids ``export`` gave the files;
+    what ``git send-email`` of them would post) or ``smtp`` (``send``; then
+    ``answer`` is the server's reply).
+    """
+
+    number: int
+    message_id: str
+    date: str = ""
+    list: str = ""
+    via: str = "import"
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class Posting:
+    """What is known of one version's posting: its mails' Message-Ids (``[posted.vN]``)."""
+
+    mails: tuple[PostedMail, ...] = ()
+
+    def message_id(self, number: int) -> str | None:
+        """The Message-Id of mail ``number`` (0 = cover), when recorded."""
+        return next((m.message_id for m in self.mails if m.number == number), None)
+
+    @property
+    def by_message_id(self) -> Mapping[str, int]:
+        return MappingProxyType({m.message_id: m.number for m in self.mails})
+
+
+@dataclass(frozen=True)
 class Series:
     """An ordered patch series aimed at a base.
 
-    ``links`` and ``changes`` are keyed by version number.  ``extra`` holds
+    ``links``, ``changes`` and ``posted`` are keyed by version number.  ``extra`` holds
     ``series.toml`` keys this version of patchtool does not know, so a
     rewrite keeps them.
     """
@@ -251,6 +284,7 @@ class Series:
     cover: Cover = field(default_factory=Cover)
     render: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    posted: Mapping[int, Posting] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def total(self) -> int:

@@ -12,7 +12,8 @@ import os
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,12 +21,14 @@ from typing import Any
 import tomli_w
 
 from patchtool.errors import BadInput
-from patchtool.model import Cover, Patch, Person, Series
+from patchtool.model import Cover, Patch, Person, PostedMail, Posting, Series
 from patchtool.sources.folder import read_quilt_series
 from patchtool.sources.mail import patch_from_mail, read_mail
 
 KNOWN_KEYS = {"title", "version", "rfc", "prefix", "base", "base-commit", "to", "cc",
-              "links", "changes", "render", "cover"}
+              "links", "changes", "render", "cover", "posted"}
+_MAIL_KEYS = {"number": "number", "message-id": "message_id", "date": "date", "list": "list",
+              "via": "via", "answer": "answer"}
 
 
 def _person(text: str | None) -> Person | None:
@@ -48,6 +51,40 @@ def _versions(table: Any, path: Path, key: str) -> Mapping[int, str]:
                            source=str(path))
         out[int(num)] = v
     return MappingProxyType(out)
+
+
+def _postings(table: Any, path: Path) -> Mapping[int, Posting]:
+    """``[[posted.vN]]``: one table per mail (number, message-id, date, list, via, answer)."""
+    if not isinstance(table, dict):
+        raise BadInput("[posted] must be a table of vN = [mails]", source=str(path))
+    out: dict[int, Posting] = {}
+    for key, mails in table.items():
+        num = key[1:] if key.startswith("v") else key
+        if not num.isdigit() or not isinstance(mails, list):
+            raise BadInput(f"[posted] entry {key!r} must be vN with a list of mails", source=str(path))
+        records = []
+        for mail in mails:
+            ok = (isinstance(mail, dict) and isinstance(mail.get("number"), int)
+                  and isinstance(mail.get("message-id"), str)
+                  and all(isinstance(v, str) for k, v in mail.items() if k != "number"))
+            if not ok:
+                raise BadInput(f"[posted.{key}]: each mail needs a number and a message-id", source=str(path))
+            records.append(PostedMail(**{_MAIL_KEYS[k]: v for k, v in mail.items() if k in _MAIL_KEYS}))
+        out[int(num)] = Posting(tuple(sorted(records, key=lambda m: m.number)))
+    return MappingProxyType(out)
+
+
+def _postings_toml(posted: Mapping[int, Posting]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for version, posting in sorted(posted.items()):
+        mails = []
+        for m in posting.mails:
+            record: dict[str, Any] = {"number": m.number, "message-id": m.message_id}
+            record.update((k, getattr(m, attr)) for k, attr in _MAIL_KEYS.items()
+                          if k not in record and getattr(m, attr))
+            mails.append(record)
+        out[f"v{version}"] = mails
+    return out
 
 
 def read_series(folder: Path) -> Series:
@@ -95,6 +132,7 @@ def read_series(folder: Path) -> Series:
                     date=cover_meta.get("date"), message_id=cover_meta.get("message-id")),
         render=MappingProxyType(dict(meta.get("render", {}))),
         extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        posted=_postings(meta.get("posted", {}), toml_path),
     )
 
 
@@ -125,6 +163,8 @@ def series_toml(series: Series) -> dict[str, Any]:
         doc["changes"] = {str(k): v for k, v in sorted(series.changes.items())}
     if series.render:
         doc["render"] = dict(series.render)
+    if series.posted:
+        doc["posted"] = _postings_toml(series.posted)
     return doc
 
 
@@ -144,11 +184,22 @@ def _patch_bytes(patch: Patch, number: int, series: Series) -> bytes:
     return render_patch(patch, series.subject_for(number)).encode("utf-8")
 
 
-def write_series(series: Series, folder: Path, *, archive_as: str | None = None) -> None:
+def write_series(
+    series: Series,
+    folder: Path,
+    *,
+    archive_as: str | None = None,
+    verify: Callable[[Series], None] | None = None,
+) -> Series:
     """Write ``series`` to ``folder`` atomically, keeping history/ and unknown files.
 
     ``archive_as`` (``"v2"``): the folder's current version is kept under
     ``history/v2`` in the same swap, so a re-roll is all or nothing too.
+    Before the swap the new folder is read back with ``read_series`` and
+    must give the same patches (count, subjects, diffs, messages); then
+    ``verify`` (e.g. rebase: the patches still make the computed tree) may
+    raise BadInput.  On any failure the old folder stays as it was.
+    Returns the series as read back.
     """
     folder = folder.absolute()
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -183,10 +234,40 @@ def write_series(series: Series, folder: Path, *, archive_as: str | None = None)
                 if (folder / name).is_file():
                     shutil.copy2(folder / name, kept / name)
             shutil.copytree(folder / "patches", kept / "patches", symlinks=True)
+        written = _read_back(series, tmp, folder)
+        if verify is not None:
+            verify(written)
         _swap_in(tmp, folder)
+        return replace(written, name=folder.name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _read_back(series: Series, tmp: Path, folder: Path) -> Series:
+    """The new folder as the next command will read it; BadInput (naming the patch) when it differs."""
+    for entry in (tmp / "patches").iterdir():
+        if entry.name != "series" and entry.is_file() and entry.stat().st_size == 0:
+            raise BadInput(f"refusing to write an empty patch file {entry.name}; nothing changed",
+                           source=str(folder))
+    try:
+        written = read_series(tmp)
+    except BadInput as exc:
+        raise BadInput(f"the folder written does not read back ({exc.message}); nothing changed",
+                       source=str(folder)) from None
+    if len(written.patches) != len(series.patches):
+        raise BadInput(f"the folder written holds {len(written.patches)} patches, not {len(series.patches)}; "
+                       "nothing changed", source=str(folder))
+    for n, (want, got) in enumerate(zip(series.patches, written.patches, strict=True), 1):
+        # A patch kept as read is its bytes; one rendered afresh must parse back to what it says.
+        same = (want.raw == got.raw) if want.raw is not None else (
+            want.subject.summary == got.subject.summary and want.message == got.message
+            and want.diff == got.diff and want.notes == got.notes)
+        same = same and want.diff == got.diff
+        if not same:
+            raise BadInput(f"patch {n} ({want.subject.summary}) does not read back as written; nothing changed",
+                           source=str(folder))
+    return written
 
 
 def _swap_in(new: Path, folder: Path) -> None:
