@@ -368,6 +368,15 @@ class GitRepo:
             proc = self.run_status("merge-file", "-p", *names)
         return proc.stdout if proc.returncode == 0 else None
 
+    def commit_tree(self, tree: str, parents: Sequence[str], message: str,
+                    env: Mapping[str, str] | None = None) -> str:
+        """A commit object of ``tree`` (scratch views only: objects patchtool makes never reach the repository)."""
+        self.require_scratch()
+        argv = ["commit-tree", tree]
+        for parent in parents:
+            argv += ["-p", parent]
+        return self.run(*argv, "-F", "-", env=env, input=message.encode("utf-8", "surrogateescape")).decode().strip()
+
     def find_renames(self, old_tree: str, new_tree: str, *, limit: int = 7000) -> dict[str, str]:
         """old path -> new path for the files ``diff-tree -M`` sees renamed between two trees.
 

@@ -85,3 +85,65 @@ def test_cover_range_diff_section_equals_format_patch(repo: Repo, tmp_path: Path
         return SHA.sub("<id>", text[text.index("Range-diff against v1:"):text.index("\n-- \n")])
 
     assert section(ours) == section(theirs)
+
+
+# -- a version whose base is not in the repository ------------------------------------------
+
+
+def _set_base(folder: Path, base: str, base_commit: str) -> None:
+    from dataclasses import replace
+
+    from patchtool.seriesdir import read_series, write_series
+
+    write_series(replace(read_series(folder), base=base, base_commit=base_commit), folder)
+
+
+def test_range_diff_without_the_old_base_uses_preimage_blobs(repo: Repo, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """v1 says it was posted on a tree this repository does not have: its patches are applied on a tree
+    of their pre-image blobs, and the comparison still equals git range-diff of the real branches."""
+    folder = _rerolled(repo, tmp_path)
+    _set_base(folder / "history" / "v1", "other-tree/main", "1234567890abcdef1234567890abcdef12345678")
+    capsys.readouterr()
+    assert main(["range-diff", str(folder), "--repo", str(repo.path)]) == 0
+    out = capsys.readouterr()
+    theirs = repo.git("range-diff", "--no-color", "base..v1", "base..v2")
+    assert SHA.sub("<id>", out.out) == SHA.sub("<id>", theirs)
+    assert out.err == ("patchtool: v1: base other-tree/main is not in the repository: applied on a tree of "
+                       "its patches' pre-image blobs\n")
+
+
+def _markers(text: str) -> list[tuple[str, str]]:
+    """(marker, subject) per pair line of range-diff output."""
+    pair = re.compile(r"^\s*[-\d]+:\s+\S+ ([=!<>]) \s*[-\d]+:\s+\S+ (.*)$")
+    return [(m.group(1), m.group(2)) for line in text.splitlines() if (m := pair.match(line))]
+
+
+def test_range_diff_without_base_or_blobs_compares_patch_by_patch(repo: Repo, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """v1 was made on another tree whose files this repository never had: the per-patch comparison pairs
+    the patches as git range-diff pairs them where both versions are commits (the other tree)."""
+    other = Repo(tmp_path / "other")
+    other.path.mkdir()
+    other.git("init", "-q", "-b", "master")
+    _two_versions(other)  # v1 and v2 on the other tree: git range-diff's pairing is the oracle
+    theirs = other.git("range-diff", "--no-color", "base..v1", "base..v2")
+    folder = tmp_path / "s"
+    assert main(["import", "base..v1", "-o", str(folder), "--repo", str(other.path)]) == 0
+    assert main(["reroll", str(folder)]) == 0
+    # This repository has v2's base only, with other contents: v1's blobs exist nowhere here.
+    repo.write("lib/a.c", "unrelated\n")
+    repo.write("lib/b.c", "unrelated\n")
+    repo.commit("another tree")
+    v2 = tmp_path / "v2"
+    assert main(["import", "base..v2", "-o", str(v2), "--repo", str(other.path)]) == 0
+    (folder / "patches").rename(tmp_path / "old-patches")
+    (v2 / "patches").rename(folder / "patches")
+    _set_base(folder / "history" / "v1", "other-tree/main", "1234567890abcdef1234567890abcdef12345678")
+    _set_base(folder, "other-tree/next", "fedcba0987654321fedcba0987654321fedcba09")
+    capsys.readouterr()
+    assert main(["range-diff", str(folder), "--repo", str(repo.path)]) == 0
+    out = capsys.readouterr()
+    assert _markers(out.out) == _markers(theirs)
+    assert "compared one by one" in out.err and out.err.count("\n") >= 1
+    assert "+    -b7 v1" in out.out or "b7 v2, as reviewed" in out.out

@@ -86,10 +86,13 @@ def range_diff_cmd(
 ) -> int:
     """`git range-diff` between two versions of the series, each applied on its own base."""
     from patchtool.gitrepo import GitRepo
-    from patchtool.lifecycle.rangediff import previous_version, range_diff, series_version
+    from patchtool.lifecycle.rangediff import compare_versions, previous_version, series_version
 
     folder = series_path(series)
     new = series_version(folder, to_version)
     old = series_version(folder, from_version if from_version is not None else previous_version(folder, new.version))
-    typer.echo(range_diff(GitRepo.open(repo), old, new), nl=False)
+    compared = compare_versions(GitRepo.open(repo), old, new)
+    for note in compared.notes:
+        typer.echo(f"patchtool: {note}", err=True)
+    typer.echo(compared.text, nl=False)
     return 0
