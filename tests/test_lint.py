@@ -646,3 +646,23 @@ def test_example_series(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         assert not any(present in m for m in messages), present
     info = [f["message"] for f in doc["findings"] if f["rule"] == "recipients" and f["severity"] == "info"]
     assert any("linux-kernel@vger.kernel.org" in m for m in info) and any("Linus Torvalds" in m for m in info)
+
+
+# -- a base the repository does not have ------------------------------------------------
+
+
+def test_rules_that_need_no_base_run_when_the_base_is_missing(repo: Repo) -> None:
+    """A posting on another tree: the text rules still judge it, the base-bound ones say they were skipped."""
+    bump(repo)
+    repo.commit(msg("foo: add extra.", trailers=""))
+    series, git = cut(repo)
+    elsewhere = replace(series, base="net-next/main", base_commit="1234567890abcdef1234567890abcdef12345678")
+    report = lint_series(elsewhere, git, run_checkpatch=False)
+    assert found(report, 1, "signoff") and found(report, 1, "subject-period")
+    assert not found(report, 0, "recipients") and not found(report, 1, "applies")
+    [(severity, text)] = found(report, 0, "base")
+    assert severity is Severity.INFO
+    assert text.startswith("the base net-next/main is not in the repository: applies, recipients")
+    # A base the user names is checked, not skipped.
+    with pytest.raises(Exception, match="unknown revision: nosuch"):
+        lint_series(elsewhere, git, base="nosuch", run_checkpatch=False)

@@ -57,9 +57,18 @@ def lint_series(
 
     ``on_checkpatch(k)`` is called each time checkpatch has done ``k`` more patches.
     """
-    commit, name = resolve_base(repo, series, base) if repo is not None else (None, None)
-    ctx = Context(series=series, repo=repo, base=commit, base_name=name)
     found: list[Finding] = []
+    commit = name = tools = None
+    if repo is not None:
+        try:
+            commit, name = resolve_base(repo, series, base)
+        except BadInput:
+            if base is not None:
+                raise  # the user named it: a typo is an error, not a skipped check
+            # A posting on another tree: the checks that need no base still run.
+            tools = repo.try_resolve("HEAD")
+            found.append(Finding("base", Severity.INFO, 0, _no_base(series, tools is not None)))
+    ctx = Context(series=series, repo=repo, base=commit, base_name=name, tools=tools)
     for rule in _TEXT_RULES:
         found.extend(rule.check(ctx))
     missing: list[recipients.Missing] | None = None
@@ -67,15 +76,23 @@ def lint_series(
         found.append(Finding("repository", Severity.INFO, 0, "no git repository: prefix, Fixes, apply, "
                              "recipients and checkpatch checks skipped"))
     else:
-        found.extend(applies.check(ctx))
-        missing = recipients.missing(ctx)
-        found.extend(recipients.findings(ctx, missing))
+        if commit is not None:
+            found.extend(applies.check(ctx))
+            missing = recipients.missing(ctx)
+            found.extend(recipients.findings(ctx, missing))
         if run_checkpatch:
             found.extend(checkpatch.check(ctx, on_checkpatch))
     found.sort(key=lambda f: (f.patch, SEVERITY_ORDER[f.severity]))
     fixable = tuple(m.entry for m in missing or () if not m.only_the_rest)
     return LintReport(series=series.name, total=series.total, base=name, base_commit=commit,
                       findings=tuple(found), fixable=fixable)
+
+
+def _no_base(series: Series, has_head: bool) -> str:
+    named = series.base or series.base_commit
+    why = f"the base {named} is not in the repository" if named else "the series names no base"
+    tools = "; checkpatch.pl of HEAD used" if has_head else ""
+    return f"{why}: applies, recipients and subject-prefix checks skipped{tools} (set one: patchtool base)"
 
 
 def fix_recipients(series: Series, report: LintReport) -> tuple[Series, LintReport]:

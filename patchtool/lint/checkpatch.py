@@ -57,7 +57,7 @@ def _batches(items: Sequence[int], count: int) -> list[list[int]]:
 
 def check(ctx: Context, on_done: Callable[[int], None] | None = None) -> Iterator[Finding]:
     """checkpatch's findings; ``on_done(k)`` after each batch of ``k`` patches (for a progress bar)."""
-    repo, base = ctx.repo, ctx.base
+    repo, base = ctx.repo, ctx.tools or ctx.base
     if repo is None or base is None or not ctx.series.patches:
         return
     script = repo.read_path(base, SCRIPT)

@@ -44,6 +44,7 @@ class Context:
     repo: GitRepo | None = None
     base: str | None = None  # commit id
     base_name: str | None = None  # as the user or series.toml named it
+    tools: str | None = None  # the commit whose scripts/checkpatch.pl runs (the base, else HEAD)
 
 
 @dataclass(frozen=True)
