@@ -1,0 +1,309 @@
+"""Parsing a MAINTAINERS text into ``Maintainers`` and answering paths, keywords and recipients.
+
+See the package docstring for get_maintainer.pl's rules this follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from patchtool.maintainers.index import _NEVER, _convert, _Index, _required_literal
+from patchtool.maintainers.sections import (
+    _META_RE,
+    _PATCH_FILE,
+    _PATCH_SKIP,
+    _WS,
+    CHIEF_PENGUINS,
+    ParseProblem,
+    Recipients,
+    Section,
+    SectionMatch,
+    _parse_email,
+)
+
+
+@dataclass(frozen=True)
+class Maintainers:
+    """A parsed MAINTAINERS file: its sections and the index to match paths."""
+
+    sections: tuple[Section, ...]
+    _index: _Index = field(default_factory=_Index, repr=False, compare=False)
+    _problems: tuple[ParseProblem, ...] = field(default=(), repr=False, compare=False)
+
+    def problems(self) -> tuple[ParseProblem, ...]:
+        """Odd input tolerated: type lines before any section, regexes that do
+        not compile (compiled here; they match nothing), in line order."""
+        bad = [r for r in self._index.regexes if r.compiled() is _NEVER]
+        found = [ParseProblem(r.line, f"regex {r.source!r} does not compile ({r.error}); ignored") for r in bad]
+        return tuple(sorted({*self._problems, *found}, key=lambda p: (p.line, p.message)))
+
+    def section(self, name: str) -> Section | None:
+        """The first section called ``name``."""
+        return next((s for s in self.sections if s.name == name), None)
+
+    def sections_for(self, path: str) -> tuple[SectionMatch, ...]:
+        """Every section owning ``path`` (repository-relative), deepest first.
+
+        Ties keep file order; X:-excluded sections are left out.
+        """
+        return self._index.sections_for(path)
+
+    def most_specific(self, path: str) -> Section | None:
+        """The deepest section owning ``path``; THE REST only if nothing else does."""
+        matches = self.sections_for(path)
+        return matches[0].section if matches else None
+
+    def keyword_sections(self, patch_text: str) -> tuple[Section, ...]:
+        """Sections whose K: regexes match the patch (see module doc), file order."""
+        keywords = self._index.keywords
+        found: set[int] = set()
+        in_diff = False
+        for line in _lines_with_ends(patch_text) if keywords else ():
+            if _PATCH_FILE.match(line):
+                in_diff = True
+            elif not _PATCH_SKIP.match(line):
+                found.update(
+                    s for s, plain, diff in keywords if s not in found and (diff if in_diff else plain).search(line)
+                )
+        return tuple(self.sections[i] for i in sorted(found))
+
+    def recipients(
+        self,
+        paths: Iterable[str],
+        *,
+        patch_text: str | None = None,
+        chief_penguins: bool = False,
+    ) -> Recipients:
+        """get_maintainer.pl's default recipients for ``paths`` (see module doc)."""
+        order: dict[int, Section] = {}
+        for path in dict.fromkeys(paths):
+            for match in self.sections_for(path):
+                order.setdefault(match.section.index, match.section)
+        keyword = self.keyword_sections(patch_text) if patch_text else ()
+        return _collect(tuple(order.values()), keyword, chief_penguins)
+
+
+def _lines_with_ends(text: str) -> list[str]:
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
+def _collect(sections: tuple[Section, ...], keyword: tuple[Section, ...], chief_penguins: bool) -> Recipients:
+    names: set[str] = set()
+    addresses: set[str] = set()
+    people: list[tuple[str, str]] = []  # (role, entry)
+    lists: list[str] = []
+    list_seen: set[str] = set()
+    for section in (*sections, *keyword):
+        for role, entries in (("M", section.maintainers), ("R", section.reviewers)):
+            for entry in entries:
+                name, address = _parse_email(entry)
+                if not address:
+                    continue
+                if (name and name.lower() in names) or address.lower() in addresses:
+                    continue
+                if name:
+                    names.add(name.lower())
+                addresses.add(address.lower())
+                people.append((role, entry.strip(_WS)))
+        for entry in section.lists:
+            address, remark = [*entry.split(None, 1), "", ""][:2]
+            if "subscribers-only" in remark or address.lower() in list_seen:
+                continue
+            list_seen.add(address.lower())
+            lists.append(entry.strip(_WS))
+    if not chief_penguins:
+        people = [p for p in people if not any(c in _formatted(p[1]) for c in CHIEF_PENGUINS)]
+    return Recipients(
+        maintainers=tuple(entry for role, entry in people if role == "M"),
+        reviewers=tuple(entry for role, entry in people if role == "R"),
+        lists=tuple(lists),
+        sections=sections,
+        keyword_sections=keyword,
+    )
+
+
+def _formatted(entry: str) -> str:
+    name, address = _parse_email(entry)
+    return f"{name} <{address}>" if name else address
+
+
+# --------------------------------------------------------------------------
+# Parsing
+
+
+@dataclass
+class _Draft:
+    name: str
+    line: int
+    fields: list[tuple[int, str, str]] = field(default_factory=list)  # line, letter, value
+    skip_people: bool = False  # the anonymous first section's first line
+
+
+def _read_drafts(text: str, problems: list[ParseProblem]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    pending: tuple[int, str] | None = None  # last name line
+    after_type = False  # the previous kept line was a type line
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        # get_maintainer.pl's /^([A-Z]):\s*(.*)/ spelled out: this loop sees every line of the file.
+        if not (line[1:2] == ":" and "A" <= line[:1] <= "Z"):
+            stripped = line.lstrip(_WS)
+            if stripped and stripped[0] != "#":
+                pending, after_type = (number, line), False
+            continue
+        letter, value = line[0], line[2:].lstrip(_WS)
+        if not after_type:
+            if pending is None:
+                problems.append(ParseProblem(number, f"{letter}: line before any section name"))
+                drafts.append(_Draft("", number, skip_people=True))  # named by parse_maintainers
+            else:
+                drafts.append(_Draft(pending[1], pending[0]))
+                pending = None
+        drafts[-1].fields.append((number, letter, value))
+        after_type = True
+    return drafts
+
+
+def parse_maintainers(
+    text: str, *, is_dir: Callable[[str], bool] | None = None, only_paths: Iterable[str] | None = None
+) -> Maintainers:
+    """Parse a MAINTAINERS file's text; never raises on odd input (see module doc).
+
+    ``is_dir`` tells whether an F:/X: value names a directory of the tree
+    (``dir_predicate`` builds one); without it no value gets a slash added.
+    ``only_paths``: the caller will only ask about these paths, so the F:/X:
+    patterns of sections that cannot match any of them are not indexed —
+    a 20-file series then skips most of a 20,000-pattern file.  Every
+    section is still listed, and answers for other paths are incomplete.
+    """
+    problems: list[ParseProblem] = []
+    index = _Index()
+    sections: list[Section] = []
+    could_match = _prefilter(only_paths) if only_paths is not None else None
+    for number, draft in enumerate(_read_drafts(text, problems)):
+        if could_match is not None and not draft.skip_people and not could_match(draft):
+            sections.append(_section(draft, number))
+            for line, letter, value in draft.fields:
+                if letter == "K":  # keywords match patch text, not paths: always kept
+                    index.add_keyword(number, line, value)
+            continue
+        if draft.skip_people:  # get_maintainer.pl names it after its first line as it stores it
+            _line, letter, value = draft.fields[0]
+            draft.name = f"{letter}:{_stored_pattern(value, is_dir) if letter in 'FX' else value}"
+        values: dict[str, list[str]] = {k: [] for k in "MRLSFXNK"}
+        other: list[tuple[str, str]] = []
+        for position, (line, letter, value) in enumerate(draft.fields):
+            if letter in "FX":
+                _add_file_pattern(index, number, line, letter, value, is_dir)
+            elif letter == "N":
+                index.add_n((number, line, 0, "N", value))
+            elif letter == "K":
+                index.add_keyword(number, line, value)
+            elif draft.skip_people and position == 0:
+                continue
+            if letter in values:
+                values[letter].append(value)
+            else:
+                other.append((letter, value))
+        sections.append(
+            Section(
+                name=draft.name,
+                maintainers=tuple(values["M"]),
+                reviewers=tuple(values["R"]),
+                lists=tuple(values["L"]),
+                status=values["S"][-1] if values["S"] else None,
+                files=tuple(values["F"]),
+                excludes=tuple(values["X"]),
+                regexes=tuple(values["N"]),
+                keywords=tuple(values["K"]),
+                other=tuple(other),
+                index=number,
+                line=draft.line,
+            )
+        )
+    index.finish(tuple(sections))
+    return Maintainers(index.sections, index, tuple(problems))
+
+
+def ancestor_dirs(paths: Iterable[str]) -> set[str]:
+    """Every directory above ``paths``, as ``""`` (the top) and ``"a/"``, ``"a/b/"``."""
+    dirs = {""}
+    for path in paths:
+        cut = path.find("/")
+        while cut >= 0:
+            dirs.add(path[: cut + 1])
+            cut = path.find("/", cut + 1)
+    return dirs
+
+
+def _prefilter(paths: Iterable[str]) -> Callable[[_Draft], bool]:
+    """Whether a section may own one of ``paths``: some F:/X: value's literal head is a prefix of one.
+
+    An F:/X: value is anchored at the path's start, so the text before its
+    first wildcard or regex character must begin the path.  N: and K: lines
+    are regexes searched anywhere: their sections count unless a literal
+    every match must contain is in none of the paths.
+    """
+    wanted = tuple(dict.fromkeys(paths))
+    dirs = ancestor_dirs(wanted)
+
+    def head_matches(value: str) -> bool:
+        m = _META_RE.search(value)
+        head = value if m is None else value[: m.start()]
+        if (m is not None and m[0] in "+{|") or "|" in value:  # "c+", "{2}", "a|b": the head is not certain
+            return True
+        if head[: head.rfind("/") + 1] not in dirs:
+            return False
+        return any(path.startswith(head) or path + "/" == head for path in wanted)
+
+    def n_matches(value: str) -> bool:
+        literal = _required_literal(value)
+        return not literal or any(literal in path for path in wanted)
+
+    def could_match(draft: _Draft) -> bool:
+        return any(
+            (letter in "FX" and head_matches(value)) or (letter == "N" and n_matches(value))
+            for _line, letter, value in draft.fields
+        )
+
+    return could_match
+
+
+def _section(draft: _Draft, number: int) -> Section:
+    """A section as listed, for one whose patterns were not indexed."""
+    values: dict[str, list[str]] = {k: [] for k in "MRLSFXNK"}
+    other: list[tuple[str, str]] = []
+    for _line, letter, value in draft.fields:
+        if letter in values:
+            values[letter].append(value)
+        else:
+            other.append((letter, value))
+    return Section(
+        name=draft.name, maintainers=tuple(values["M"]), reviewers=tuple(values["R"]), lists=tuple(values["L"]),
+        status=values["S"][-1] if values["S"] else None, files=tuple(values["F"]), excludes=tuple(values["X"]),
+        regexes=tuple(values["N"]), keywords=tuple(values["K"]), other=tuple(other), index=number, line=draft.line,
+    )
+
+
+def _stored_pattern(value: str, is_dir: Callable[[str], bool] | None) -> str:
+    """An F:/X: value as get_maintainer.pl keeps it: a regex, "/" added to a directory."""
+    text = _convert(value)
+    if is_dir is not None and text and not text.endswith("/") and is_dir(text):
+        text += "/"
+    return text
+
+
+def _add_file_pattern(
+    index: _Index, section: int, line: int, letter: str, value: str, is_dir: Callable[[str], bool] | None
+) -> None:
+    text = _stored_pattern(value, is_dir)
+    tree = text.endswith("/")
+    literal = _META_RE.search(value) is None
+    if literal:  # matched as written: "." only needs escaping in a regex
+        text = value + ("/" if tree and not value.endswith("/") else "")
+    depth = -1 if value.startswith("*") else text.count("/") + (0 if tree else 1)
+    index.add_file_pattern((section, line, depth, "F" if letter == "F" else "X", value), text, literal)
