@@ -16,6 +16,7 @@ from patchtool.cli import (  # noqa: F401
     rebase_cmd,
     diffstat_cmd,
     lint_cmd,
+    status_cmd,
     cover_cmd,
     export_cmd,
     demo_cmd,
