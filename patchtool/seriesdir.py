@@ -8,9 +8,7 @@ Patch files are written byte for byte as they were read; keys of
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -20,6 +18,7 @@ from typing import Any
 
 import tomli_w
 
+from patchtool import fsatomic
 from patchtool.errors import BadInput
 from patchtool.model import Cover, Patch, Person, PostedMail, Posting, Series
 from patchtool.sources.folder import read_quilt_series
@@ -203,7 +202,8 @@ def write_series(
     """
     folder = folder.absolute()
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
+    fsatomic.sweep(folder)
+    tmp = fsatomic.temp_folder(folder, "new")
     try:
         (tmp / "patches").mkdir()
         names = []
@@ -237,7 +237,7 @@ def write_series(
         written = _read_back(series, tmp, folder)
         if verify is not None:
             verify(written)
-        _swap_in(tmp, folder)
+        fsatomic.swap_in(tmp, folder)
         return replace(written, name=folder.name)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -268,18 +268,3 @@ def _read_back(series: Series, tmp: Path, folder: Path) -> Series:
             raise BadInput(f"patch {n} ({want.subject.summary}) does not read back as written; nothing changed",
                            source=str(folder))
     return written
-
-
-def _swap_in(new: Path, folder: Path) -> None:
-    if not folder.exists():
-        os.rename(new, folder)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-    os.rmdir(old)
-    os.rename(folder, old)
-    try:
-        os.rename(new, folder)
-    except BaseException:
-        os.rename(old, folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
