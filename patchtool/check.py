@@ -4,20 +4,34 @@ This module owns choosing the bases (the series' own, ``--base`` refs and
 globs), running the applier on each (in parallel processes when there are
 several, each in its own scratch object directory) and the JSON of SPEC's
 ``check``.  It prints nothing; the command in ``cli/check_cmd.py`` does.
+
+The worker processes are forked, and each leads a process group of its
+own: a terminal's Ctrl-C reaches only the parent, which then kills every
+group at once (the worker and the git it runs), sweeps their scratch
+folders and raises ``CheckInterrupted`` with the bases that had finished.
+A pool of our own rather than ``concurrent.futures``, whose shutdown waits
+for queued work and hangs on a second Ctrl-C.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from patchtool.apply import ApplyResult, PatchResult, Problem, apply_series
 from patchtool.errors import BadInput
-from patchtool.gitrepo import GitRepo
+from patchtool.gitrepo import GitError, GitRepo
 from patchtool.model import Patch, Series
+from patchtool.tempdirs import interrupts_held, sweep
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 _GLOB_CHARS = set("*?[")
 
@@ -33,6 +47,11 @@ class CheckReport:
     def applies(self) -> bool:
         return all(r.applies for r in self.results)
 
+    @property
+    def postable(self) -> bool:
+        """Every patch lands and changes something on every base (``check`` exits 0)."""
+        return self.applies and not any(r.already_applied for r in self.results)
+
 
 def choose_bases(repo: GitRepo, series: Series, requested: Sequence[str]) -> list[tuple[str, str]]:
     """(label, commit) per base: ``requested`` refs and globs, else the series' own base.
@@ -42,7 +61,9 @@ def choose_bases(repo: GitRepo, series: Series, requested: Sequence[str]) -> lis
     if not requested:
         ref = series.base_commit or series.base
         if not ref:
-            raise BadInput("the series names no base (base-commit or base in series.toml): give --base")
+            from patchtool.seriesdir import missing_base
+
+            raise missing_base(series.name, repo.newest_tag(), option=True)
         commit = repo.resolve(ref)
         return [(series.base or ref, commit)]
     bases: list[tuple[str, str]] = []
@@ -57,8 +78,18 @@ def choose_bases(repo: GitRepo, series: Series, requested: Sequence[str]) -> lis
     return list(dict.fromkeys(bases))
 
 
+class CheckInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ``check_series``, raised once every worker is stopped and its scratch folder gone:
+    ``report`` holds the bases that had finished (in the order given), ``total`` how many there were."""
+
+    def __init__(self, report: CheckReport, total: int):
+        super().__init__(f"interrupted after {len(report.results)} of {total} bases")
+        self.report = report
+        self.total = total
+
+
 def _check_on(git_dir: str, work_tree: str | None, commit: str, patches: tuple[Patch, ...]) -> ApplyResult:
-    # Runs in a worker process: a GitRepo of its own, a scratch store of its own.
+    # A GitRepo of its own, a scratch store of its own (in a worker process, or the only one).
     repo = GitRepo(Path(git_dir), Path(work_tree) if work_tree else None)
     with repo.scratch() as store:
         return apply_series(store, commit, patches)
@@ -72,29 +103,115 @@ def check_series(
     jobs: int | None = None,
     on_done: Callable[[str], None] | None = None,
 ) -> CheckReport:
-    """Apply the series on every base; several bases are checked in parallel processes."""
+    """Apply the series on every base; several bases are checked in parallel processes.
+
+    A KeyboardInterrupt stops everything at once and becomes ``CheckInterrupted``.
+    """
     jobs = jobs or os.cpu_count() or 1
     args = (str(repo.git_dir), str(repo.work_tree) if repo.work_tree else None)
     results: dict[int, ApplyResult] = {}
-    if len(bases) == 1 or jobs == 1:
-        for i, (label, commit) in enumerate(bases):
-            results[i] = _check_on(*args, commit, series.patches)
-            if on_done:
-                on_done(label)
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(bases))) as pool:
-            futures = {pool.submit(_check_on, *args, commit, series.patches): i
-                       for i, (_, commit) in enumerate(bases)}
-            for fut in as_completed(futures):
-                i = futures[fut]
-                results[i] = fut.result()
-                if on_done:
-                    on_done(bases[i][0])
+    def done(i: int, result: ApplyResult) -> None:
+        results[i] = result
+        if on_done:
+            on_done(bases[i][0])
+
+    try:
+        if len(bases) == 1 or jobs == 1 or not hasattr(os, "fork"):
+            for i, (_, commit) in enumerate(bases):
+                done(i, _check_on(*args, commit, series.patches))
+        else:
+            _in_workers(args, [commit for _, commit in bases], series.patches, min(jobs, len(bases)), done)
+    except KeyboardInterrupt as exc:
+        finished = tuple(_relabel(results[i], bases[i][0]) for i in sorted(results))
+        raise CheckInterrupted(CheckReport(series=series, results=finished), len(bases)) from exc
     # The applier was given commit ids; report the names the user gave.
     labelled = tuple(_relabel(results[i], label) for i, (label, _) in enumerate(bases))
     return CheckReport(series=series, results=labelled)
+
+
+def _in_workers(args: tuple[str, str | None], commits: list[str], patches: tuple[Patch, ...], count: int,
+                done: Callable[[int, ApplyResult], None]) -> None:
+    """Each commit checked by one of ``count`` worker processes, a base at a time; any exception (a
+    KeyboardInterrupt above all) kills every worker's process group before it goes on."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")  # the patches and the repository come along, unpickled
+    workers: dict[Connection, BaseProcess] = {}
+    todo = list(enumerate(commits))[::-1]
+    try:
+        with interrupts_held():  # a Ctrl-C now waits until every worker started is known
+            for _ in range(count):
+                ours, theirs = ctx.Pipe()
+                # The child closes our ends it inherits, so it sees EOF when we are gone.
+                proc = ctx.Process(target=_worker, args=(theirs, [*workers, ours], *args, patches), daemon=True)
+                proc.start()
+                workers[ours] = proc
+                with contextlib.suppress(OSError):  # the worker does the same: whoever comes first
+                    os.setpgid(proc.pid, proc.pid)
+                theirs.close()
+        for conn in workers:
+            conn.send(todo.pop())
+        busy = set(workers)
+        while busy:
+            for conn in wait(list(busy)):
+                try:
+                    i, ok, value = conn.recv()
+                except EOFError:
+                    raise GitError("a check worker process died") from None
+                if not ok:
+                    raise value
+                done(i, value)
+                if todo:
+                    conn.send(todo.pop())
+                else:
+                    conn.send(None)
+                    busy.discard(conn)
+        for proc in workers.values():
+            proc.join()
+    except BaseException:
+        with interrupts_held():  # a second Ctrl-C must not leave a worker or a folder behind
+            _stop(workers.values())
+        raise
+    finally:
+        for conn in workers:
+            conn.close()
+
+
+def _stop(workers: Iterable[BaseProcess]) -> None:
+    """Kill the workers with the git they run, reap them, and remove the scratch folders they leave."""
+    for proc in workers:
+        if proc.pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.kill()  # in case it did not lead its group yet
+    for proc in workers:
+        proc.join()
+    sweep()
+
+
+def _worker(conn: Connection, parents: list[Connection], git_dir: str, work_tree: str | None,
+            patches: tuple[Patch, ...]) -> None:
+    """A worker process: (index, commit) from ``conn``, (index, ok, result or error) back, until None
+    or until the parent has gone (``parents``: the parent's pipe ends, inherited, closed here)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # never a KeyboardInterrupt traceback from here
+    for end in parents:
+        end.close()
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # a terminal's Ctrl-C no longer reaches us or our git: the parent decides
+    try:
+        while (task := conn.recv()) is not None:
+            i, commit = task
+            try:
+                conn.send((i, True, _check_on(git_dir, work_tree, commit, patches)))
+            except Exception as exc:
+                try:
+                    conn.send((i, False, exc))
+                except Exception:  # an error that does not pickle
+                    conn.send((i, False, GitError(f"{type(exc).__name__}: {exc}")))
+    except (EOFError, OSError):
+        return  # the parent has gone
 
 
 def _relabel(result: ApplyResult, label: str) -> ApplyResult:
@@ -111,7 +228,8 @@ def problem_json(p: Problem) -> dict[str, Any]:
     return out
 
 
-def patch_result_json(r: PatchResult) -> dict[str, Any]:
+def patch_result_json(r: PatchResult, upstream: str | None = None) -> dict[str, Any]:
+    """One patch's verdict; ``upstream``: the upstream commit an ``applied`` patch is, when known."""
     return {
         "number": r.number,
         "subject": r.patch.subject.summary,
@@ -122,11 +240,18 @@ def patch_result_json(r: PatchResult) -> dict[str, Any]:
         "tree": r.tree if r.applies else None,
         "after_conflict": r.after_conflict,
         "touches_failed": r.touches_failed,
+        "upstream": upstream,
     }
 
 
-def check_json(report: CheckReport) -> dict[str, Any]:
-    """The payload of ``check --json`` (``render.to_json`` adds ``"schema": 1``)."""
+def check_json(report: CheckReport, upstream: Sequence[Mapping[int, str]] | None = None) -> dict[str, Any]:
+    """The payload of ``check --json`` (``render.to_json`` adds ``"schema": 1``).
+
+    ``upstream``, per base: patch number -> the upstream commit with its patch-id.
+    Per base, ``applied`` lists the patches already in it (SPEC: exit 1).
+    """
+    named = list(upstream or [])
+    named += [{}] * (len(report.results) - len(named))
     return {
         "series": report.series.name,
         "version": report.series.version,
@@ -137,8 +262,9 @@ def check_json(report: CheckReport) -> dict[str, Any]:
                 "commit": r.commit,
                 "applies": r.applies,
                 "result_tree": r.result_tree,
-                "patches": [patch_result_json(p) for p in r.patches],
+                "applied": list(r.already_applied),
+                "patches": [patch_result_json(p, ups.get(p.number)) for p in r.patches],
             }
-            for r in report.results
+            for r, ups in zip(report.results, named, strict=True)
         ],
     }

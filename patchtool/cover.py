@@ -141,7 +141,7 @@ def cover_context(store: GitRepo, series: Series, result: ApplyResult, options: 
     patches = [{
         "number": n, "subject": series.subject_for(n).render(), "summary": p.subject.summary,
         "author": p.author.name, "email": p.author.email, "date": p.date,
-        "files": list(p.paths), "added": p.added, "removed": p.removed,
+        "files": list(p.paths), "added": p.added, "removed": p.removed, "notes": p.notes,
     } for n, p in enumerate(series.patches, 1)]
     return {
         "series": series.name, "title": series.title, "version": series.version, "rfc": series.rfc,
@@ -168,8 +168,11 @@ def series_base(series: Series, store: GitRepo) -> str:
     if series.base:
         return series.base
     if series.base_commit:
-        raise BadInput(f"base-commit {series.base_commit} is not in this repository and series.toml has no base")
-    raise BadInput("series.toml names no base (set base = \"v5.14-rc5\" or base-commit)")
+        raise BadInput(f"base-commit {series.base_commit} is not in this repository and series.toml has no base: "
+                       f"give --base REF, or set one with `patchtool base {series.name} {store.newest_tag() or 'REF'}`")
+    from patchtool.seriesdir import missing_base
+
+    raise missing_base(series.name, store.newest_tag(), option=True)
 
 
 def cover_letter(

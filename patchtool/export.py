@@ -9,21 +9,31 @@ the data flow).  A branch is written only when asked: the new objects are
 copied from the scratch store into the repository and the ref is created
 with ``update-ref <ref> <tip> ""``, which refuses an existing branch unless
 forced.
+
+Message-Ids have git's shape (``<X.STAMP.git.EMAIL>``, the cover's
+``<cover....>``) but are derived from what is posted, never from the
+clock or a commit id: X hashes the series (subject words, version, base,
+every patch's author, date, message and diff) and the mail's number,
+STAMP is the newest author date.  Every mail gets its own id, and the
+same series exported twice gets the same ids; a new version, or any
+change to a patch, gets new ones.  The ids go to ``[[posted.vN]]``
+(``via = "export"``) unless that version has a real posting on record.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+import hashlib
 from dataclasses import dataclass, replace
+from email.utils import mktime_tz, parsedate_tz
 from pathlib import Path
+from types import MappingProxyType
 
 from patchtool.apply import ApplyResult, make_commits
 from patchtool.diffstat import StatOptions, file_stat
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.mailfmt import GIT_SIGNATURE, check_header_value, cover_file_name, patch_file_name, render_patch
-from patchtool.model import Series, Subject
+from patchtool.model import Patch, PostedMail, Posting, Series, Subject
 
 THREAD_STYLES = ("shallow", "deep")
 
@@ -44,6 +54,7 @@ class Export:
     commits: tuple[str, ...]
     base: str
     signature: str
+    message_ids: tuple[str, ...] = ()  # the cover's, then each patch's
 
     @property
     def tip(self) -> str:
@@ -56,11 +67,48 @@ def git_signature(store: GitRepo) -> str:
     return out.removeprefix("git version ").strip() or GIT_SIGNATURE
 
 
-def message_ids(count: int, email: str, commits: Sequence[str], now: int | None = None) -> tuple[str, ...]:
-    """``<cover.TS.git.EMAIL>`` then ``<SHA.TS.git.EMAIL>`` per patch: git's own scheme."""
-    stamp = int(time.time()) if now is None else now
+def _digest(*parts: str) -> str:
+    sha = hashlib.sha1()
+    for part in parts:
+        sha.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return sha.hexdigest()
+
+
+def patch_digest(patch: Patch) -> str:
+    """What ``git am`` of the patch records: author, date, message, diff."""
+    return _digest(str(patch.author), patch.date, patch.message, patch.diff)
+
+
+def _stamp(series: Series) -> int:
+    """The newest author date (seconds): git puts the time of the run here, which would change each time."""
+    parsed = [parsedate_tz(p.date) for p in series.patches if p.date]
+    # mktime_tz reads a date without a zone as UTC, never as the machine's local time.
+    return max([0, *(mktime_tz(t) for t in parsed if t is not None)])
+
+
+def message_ids(series: Series, email: str) -> tuple[str, ...]:
+    """The cover's id, then one per patch: unique in the series, the same for the same series."""
     check_header_value(email, "sender e-mail")
-    return (f"<cover.{stamp}.git.{email}>", *(f"<{sha}.{stamp}.git.{email}>" for sha in commits[:count]))
+    key = _digest("patchtool series", series.prefix, str(series.rfc), str(series.version), series.title,
+                  series.base_commit or series.base or "", *map(patch_digest, series.patches))
+    stamp = _stamp(series)
+    return (f"<cover.{key[:20]}.{stamp}.git.{email}>",
+            *(f"<{_digest(key, str(n))}.{stamp}.git.{email}>" for n in range(1, series.total + 1)))
+
+
+def record_posting(series: Series, export: Export) -> Series | None:
+    """``series`` with the export's ids as ``[[posted.vN]]`` (``via = "export"``); None when that changes nothing.
+
+    A version with a real posting on record (imported, or sent) keeps it:
+    those are the ids replies will name.
+    """
+    old = series.posted.get(series.version)
+    if old is not None and any(m.via != "export" for m in old.mails):
+        return None
+    new = Posting(tuple(PostedMail(n, mail_id, via="export") for n, mail_id in enumerate(export.message_ids)))
+    if old == new or not new.mails:
+        return None
+    return replace(series, posted=MappingProxyType({**series.posted, series.version: new}))
 
 
 def build_export(
@@ -70,15 +118,14 @@ def build_export(
     *,
     sender_email: str,
     thread: str = "shallow",
-    now: int | None = None,
 ) -> Export:
     """Commits, message ids and patch mails; the cover's id is ``Export.cover_id``."""
     if thread not in THREAD_STYLES:
         raise BadInput(f"--thread must be one of {', '.join(THREAD_STYLES)}, not {thread!r}")
     commits = make_commits(store, series.patches, result)
-    # The `From <sha>` lines name the commit a patch came from, when known; ids follow them.
+    # The `From <sha>` lines name the commit a patch came from, when known (zeros for a mail's).
     shown = [p.commit or c for p, c in zip(series.patches, commits, strict=True)]
-    ids = message_ids(series.total, sender_email, shown, now)
+    ids = message_ids(series, sender_email)
     signature = git_signature(store)
     stat_options = StatOptions()  # format-patch's per-patch stats are always 72 wide
     mails = []
@@ -95,7 +142,8 @@ def build_export(
         )
         mails.append(MailFile(patch_file_name(n, patch.subject.summary, version=series.version), text))
         before = applied.tree
-    return Export(cover_file_name(version=series.version), ids[0], tuple(mails), commits, result.commit, signature)
+    return Export(cover_file_name(version=series.version), ids[0], tuple(mails), commits, result.commit, signature,
+                  ids)
 
 
 def write_files(export: Export, cover_text: str, out_dir: Path | None, mbox: Path | None = None) -> list[Path]:

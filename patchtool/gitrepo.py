@@ -5,20 +5,26 @@ Every call runs with a scrubbed environment (no inherited ``GIT_DIR``,
 formats (``-z``, ``--format``, ``cat-file --batch``).  Objects patchtool
 creates while answering a question go to a scratch object directory that
 borrows the repository's objects, so the repository gains nothing.
+
+Every child process is registered while it runs, so that the cleanup after
+a Ctrl-C can kill them all (a program such as checkpatch in a process group
+of its own, with whatever it starts) and refuse new ones
+(``children_stopped``); a KeyboardInterrupt while waiting for one kills it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import signal
 import subprocess
-import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from patchtool.errors import BadInput
+from patchtool.tempdirs import temp_dir
 
 # Variables that would point our git calls at another repository, index or
 # object store than the one we mean.  pre-commit scrubs the same set.
@@ -56,6 +62,71 @@ def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     if extra:
         env.update(extra)
     return env
+
+
+class _Children:
+    """The child processes running now: process -> whether it leads a process group of its own."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.live: dict[subprocess.Popen[bytes], bool] = {}
+        self.stopping = False
+
+
+_children = _Children()
+# A forked worker starts with none of its parent's children (and a lock nobody holds).
+os.register_at_fork(after_in_child=_children.__init__)
+
+
+def _kill(proc: subprocess.Popen[bytes], own_group: bool) -> None:
+    with contextlib.suppress(OSError):
+        if own_group:
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+
+
+def _run_process(argv: Sequence[str], *, input: bytes | None = None, env: Mapping[str, str],
+                 cwd: Path | str | None, own_group: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """``subprocess.run(argv, capture_output=True)``, registered while it runs; killed (with its
+    group) when the wait is interrupted."""
+    with _children.lock:
+        if _children.stopping:
+            raise KeyboardInterrupt("interrupted: no new process")
+        proc = subprocess.Popen(list(argv), stdin=subprocess.PIPE if input is not None else None,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
+                                process_group=0 if own_group else None)
+        _children.live[proc] = own_group
+        proc._sigint_wait_secs = 0  # on a KeyboardInterrupt, communicate() would give it 0.25 s: we kill it now
+    try:
+        with proc:
+            try:
+                out, err = proc.communicate(input)
+            except BaseException:
+                _kill(proc, own_group)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=1)  # reaped, so nothing of ours is left when we exit
+                raise
+    finally:
+        with _children.lock:
+            _children.live.pop(proc, None)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@contextlib.contextmanager
+def children_stopped() -> Iterator[None]:
+    """Kill every child process running now and start none until the block ends: the cleanup after
+    an interrupt, while the threads that waited for them finish."""
+    with _children.lock:
+        _children.stopping = True
+        running = dict(_children.live)
+    for proc, own_group in running.items():
+        _kill(proc, own_group)
+    try:
+        yield
+    finally:
+        with _children.lock:
+            _children.stopping = False
 
 
 def parse_tree(data: bytes) -> dict[bytes, tuple[str, str]]:
@@ -108,9 +179,9 @@ class GitRepo:
         if not p.is_dir():
             raise BadInput(f"repository path does not exist: {p}" if not p.exists() else f"not a git repository: {p}")
         argv = ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository"]
-        proc = subprocess.run([*argv, "--show-toplevel"], cwd=p, capture_output=True, env=clean_env())
+        proc = _run_process([*argv, "--show-toplevel"], cwd=p, env=clean_env())
         if proc.returncode != 0:  # a bare repository has no top level (or there is no repository)
-            proc = subprocess.run(argv, cwd=p, capture_output=True, env=clean_env())
+            proc = _run_process(argv, cwd=p, env=clean_env())
         lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
         if proc.returncode != 0 or len(lines) < 2:
             raise BadInput(f"not a git repository: {p}")
@@ -134,13 +205,8 @@ class GitRepo:
         check: bool = True,
     ) -> bytes:
         merged = {**self._env_extra, **(env or {})}
-        proc = subprocess.run(
-            self._argv(args),
-            input=input,
-            capture_output=True,
-            env=clean_env(merged),
-            cwd=self.work_tree or self.git_dir,
-        )
+        proc = _run_process(self._argv(args), input=input, env=clean_env(merged),
+                            cwd=self.work_tree or self.git_dir)
         if check and proc.returncode != 0:
             err = proc.stderr.decode("utf-8", "replace").strip()
             raise GitError(f"git {' '.join(args[:3])} failed ({proc.returncode}): {err}")
@@ -151,13 +217,8 @@ class GitRepo:
     ) -> subprocess.CompletedProcess[bytes]:
         """Run git where a non-zero exit is an answer (apply --check, merge-file)."""
         merged = {**self._env_extra, **(env or {})}
-        return subprocess.run(
-            self._argv(args),
-            input=input,
-            capture_output=True,
-            env=clean_env(merged),
-            cwd=self.work_tree or self.git_dir,
-        )
+        return _run_process(self._argv(args), input=input, env=clean_env(merged),
+                            cwd=self.work_tree or self.git_dir)
 
     def text(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         return self.run(*args, env=env).decode("utf-8", "surrogateescape")
@@ -265,11 +326,11 @@ class GitRepo:
         """A view of this repository whose new objects land in a temporary directory.
 
         Reads see every object of the repository (it is an alternate);
-        writes go to the temporary directory, removed on exit.  The user's
+        writes go to the temporary directory, removed on exit (and swept by a
+        later run if this one is killed: ``patchtool.tempdirs``).  The user's
         object store, refs and index are untouched.
         """
-        tmp = Path(tempfile.mkdtemp(prefix="patchtool-objects-"))
-        try:
+        with temp_dir("objects") as tmp:
             view = GitRepo(self.git_dir, None)
             alternates = [str(self.objects_dir)]
             inherited = self._env_extra.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
@@ -283,8 +344,6 @@ class GitRepo:
                 "GIT_INDEX_FILE": str(tmp / "index"),
             }
             yield view
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     # -- added for the in-memory applier (apply.py) ------------------------------------
 
@@ -347,7 +406,7 @@ class GitRepo:
         for i, data in enumerate(blobs, 1):
             stream += b"blob\nmark :%d\ndata %d\n" % (i, len(data)) + data + b"\n"
         stream += b"done\n"
-        with tempfile.TemporaryDirectory(prefix="patchtool-marks-") as tmp:
+        with temp_dir("marks") as tmp:
             marks = os.path.join(tmp, "marks")
             # One pack (not a loose file per blob), no deltas, light zlib: it lives for one command.
             self.run("-c", "pack.compression=1", "-c", "fastimport.unpackLimit=0", "fast-import", "--quiet",
@@ -358,7 +417,7 @@ class GitRepo:
 
     def merge_file(self, base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
         """``git merge-file -p`` of three blobs' contents: the merged text, or None on a conflict."""
-        with tempfile.TemporaryDirectory(prefix="patchtool-merge-") as tmp:
+        with temp_dir("merge") as tmp:
             names = []
             for label, data in (("ours", ours), ("base", base), ("theirs", theirs)):
                 name = os.path.join(tmp, label)
@@ -413,7 +472,143 @@ class GitRepo:
         """Run a program that is not git (``perl scripts/checkpatch.pl``) with the scrubbed environment.
 
         A non-zero exit is an answer, not an error; a program that is not
-        installed raises FileNotFoundError.
+        installed raises FileNotFoundError.  It runs in a process group of its own, killed whole
+        on an interrupt (``children_stopped``), so nothing it starts outlives it.
         """
-        return subprocess.run(list(argv), input=input, capture_output=True, env=clean_env(),
-                              cwd=cwd or self.work_tree or self.git_dir)
+        return _run_process(list(argv), input=input, env=clean_env(), cwd=cwd or self.work_tree or self.git_dir,
+                            own_group=True)
+
+    # -- added for update and reroll --from (patchtool/lifecycle/matching.py, update.py) ------------
+
+    @staticmethod
+    def _run_bare(args: Sequence[str], *, input: bytes | None = None) -> bytes:
+        """git outside any repository (``patch-id``, ``init``), with the scrubbed environment."""
+        argv = ["git", *_STABLE_CONFIG, *args]
+        proc = _run_process(argv, input=input, cwd=None, env=clean_env())
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip()
+            raise GitError(f"git {' '.join(args[:2])} failed ({proc.returncode}): {err}")
+        return proc.stdout
+
+    @staticmethod
+    def patch_ids(diffs: Sequence[str]) -> list[str | None]:
+        """``git patch-id --stable`` of each diff text (None for an empty one), in one process."""
+        payload = "".join(f"commit {n:040x}\n\n{diff}" for n, diff in enumerate(diffs, 1))
+        out = GitRepo._run_bare(["patch-id", "--stable"], input=payload.encode("utf-8", "surrogateescape"))
+        ids: list[str | None] = [None] * len(diffs)
+        for line in out.decode().splitlines():
+            patch_id, commit = line.split()
+            ids[int(commit, 16) - 1] = patch_id
+        return ids
+
+    @staticmethod
+    def diff_line_counts(pairs: Sequence[tuple[str, str]]) -> list[int]:
+        """For each (a, b): the lines of xdiff's ``-U3`` diff of a to b, hunk headers counted.
+
+        That is range-diff.c's ``diffsize()``: Myers with no heuristics or
+        whitespace options (git's ``xpparam_t pp = { 0 }``), computed by git
+        itself for all pairs at once: each distinct text is a blob of a
+        throwaway repository, entry ``k`` of two trees names pair ``k``'s
+        blobs, and one ``git diff-tree -p`` of the trees gives every diff.
+        """
+        if not pairs:
+            return []
+        texts = list(dict.fromkeys(text for pair in pairs for text in pair))
+        with temp_dir("sizes") as tmp:
+            GitRepo._run_bare(["init", "-q", "--bare", str(tmp)])
+            store = GitRepo(Path(tmp), None)
+            blobs = dict(zip(texts, store.write_blobs_stream(
+                [t.encode("utf-8", "surrogateescape") for t in texts]), strict=True))
+            sides = [b"".join(GitRepo.mktree_record("100644", blobs[pair[side]], b"%06d" % k)
+                              for k, pair in enumerate(pairs)) for side in (0, 1)]
+            old_tree, new_tree = store.write_trees(sides)
+            # Every option config could change is spelled out (an empty context line stays " ").
+            out = store.run("-c", "diff.suppressBlankEmpty=false", "diff-tree", "-r", "-p", "--no-color",
+                            "--no-ext-diff", "--no-textconv", "--text", "--no-renames", "-U3",
+                            "--inter-hunk-context=0", "--diff-algorithm=myers", "--no-indent-heuristic",
+                            "--src-prefix=a/", "--dst-prefix=b/", old_tree, new_tree)
+        counts = [0] * len(pairs)
+        current, in_hunks = -1, False
+        for line in out.decode("utf-8", "surrogateescape").split("\n")[:-1]:
+            if line.startswith("diff --git "):
+                current, in_hunks = int(line.rsplit("/", 1)[1]), False
+            elif in_hunks or line.startswith("@@ "):
+                in_hunks = True
+                counts[current] += 1
+        return counts
+
+    # -- added for guessing a series' base (patchtool/lifecycle/base.py) --------------------------
+
+    def object_ids(self, names: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """name -> (oid, type) for many object names (``<commit>:<path>``, ``<abbrev>^{blob}``)
+        through one ``cat-file --batch-check``; missing or ambiguous names are absent."""
+        wanted = [n for n in dict.fromkeys(names) if "\n" not in n]
+        if not wanted:
+            return {}
+        # No %(rest) in the format: each input line is one whole name, spaces in paths included.
+        out = self.run("cat-file", "--batch-check=%(objectname) %(objecttype)",
+                       input="".join(f"{n}\n" for n in wanted).encode("utf-8", "surrogateescape"))
+        result: dict[str, tuple[str, str]] = {}
+        for name, line in zip(wanted, out.decode("utf-8", "surrogateescape").splitlines(), strict=True):
+            if not line.endswith((" missing", " ambiguous")):
+                oid, typ = line.split()
+                result[name] = (oid, typ)
+        return result
+
+    def objects_with_prefix(self, prefix: str) -> list[str]:
+        """Every object id starting with ``prefix`` (``rev-parse --disambiguate``), for an ambiguous one."""
+        proc = self.run_status("rev-parse", f"--disambiguate={prefix}")
+        return proc.stdout.decode().split() if proc.returncode == 0 else []
+
+    def walk_window(self, refs: Sequence[str], *, since: int | None,
+                    until: int | None) -> list[tuple[str, tuple[str, ...]]]:
+        """(commit, parents) of every commit reachable from ``refs`` with a committer date in
+        [since, until] (epoch seconds), newest first in ``--date-order``: no parent before its children."""
+        window = [f"--max-age={since}"] if since is not None else []
+        window += [f"--min-age={until}"] if until is not None else []
+        out = self.text("rev-list", "--date-order", "--parents", *window, *refs, "--")
+        return [(words[0], tuple(words[1:])) for words in (line.split() for line in out.splitlines()) if words]
+
+    def commits_changing_objects(self, oids: Iterable[str], refs: Sequence[str], *, since: int | None,
+                                 until: int | None) -> dict[str, tuple[str, ...]]:
+        """commit -> parents for the commits of the window whose diff against a parent has one of
+        ``oids`` on either side (``git log -m --find-object``, every object in one walk)."""
+        finds = [f"--find-object={oid}" for oid in dict.fromkeys(oids)]
+        if not finds:
+            return {}
+        window = [f"--max-age={since}"] if since is not None else []
+        window += [f"--min-age={until}"] if until is not None else []
+        # -m: a merge is diffed against each parent, so one that drops a blob from its second
+        # parent's side is seen; --no-renames: renames cost time and change no answer here.
+        out = self.text("log", "-m", "--no-renames", "--format=%H %P", *finds, *window, *refs, "--")
+        found: dict[str, tuple[str, ...]] = {}
+        for line in out.splitlines():
+            words = line.split()
+            if words:
+                found[words[0]] = tuple(words[1:])
+        return found
+
+    def refs_at(self, commit: str) -> list[str]:
+        """Tags, then branches, then remote-tracking branches that point at ``commit`` (annotated tags peeled)."""
+        out = self.text("for-each-ref", f"--points-at={commit}", "--sort=-version:refname",
+                        "--format=%(refname)", "refs/tags", "refs/heads", "refs/remotes")
+        names = out.splitlines()
+        ranked = sorted(names, key=lambda n: (0 if n.startswith("refs/tags/") else
+                                              1 if n.startswith("refs/heads/") else 2))
+        return [n.split("/", 2)[2] for n in ranked]
+
+    def newest_tag(self) -> str | None:
+        """The tag a base is most likely named by here: the nearest tag below HEAD
+        (``git describe --tags --abbrev=0``), else the newest by creation date; None without tags."""
+        proc = self.run_status("describe", "--tags", "--abbrev=0", "HEAD")
+        name = proc.stdout.decode("utf-8", "surrogateescape").strip()
+        if proc.returncode == 0 and name:
+            return name
+        out = self.text("for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)",
+                        "refs/tags")
+        return out.strip() or None
+
+    def newest_commit_date(self, refs: Sequence[str]) -> int | None:
+        """The newest committer date (epoch) of the commits ``refs`` name."""
+        out = self.text("log", "--no-walk", "-n1", "--format=%ct", *refs, "--").strip()
+        return int(out) if out else None

@@ -194,6 +194,19 @@ def threading_headers(message_id: str | None, references: Sequence[str] = ()) ->
 # -- whole mails -------------------------------------------------------------------
 
 
+def notes_block(notes: str) -> str:
+    """The notes as they stand after ``---``, the blank line below them included.
+
+    ``git format-patch --notes`` (log-tree.c) writes a blank line, then
+    ``Notes:`` and the note indented by four; a hand-written note starts
+    right below ``---``.
+    """
+    if not notes:
+        return ""
+    lead = "\n" if notes.startswith(("Notes:", "Notes (")) else ""
+    return lead + notes + "\n\n"
+
+
 def render_patch(
     patch: Patch,
     subject: Subject,
@@ -208,8 +221,9 @@ def render_patch(
 ) -> str:
     """One patch mail as ``git format-patch`` writes it.
 
-    ``stat`` is the ``--stat --summary`` text under ``---`` (default: the
-    notes the patch came with); ``references`` thread it (the last one is
+    Below ``---`` come the patch's notes, where ``git format-patch --notes``
+    puts them, then ``stat``: the ``--stat --summary`` text (default: the
+    stat the patch came with); ``references`` thread it (the last one is
     ``In-Reply-To``).
     """
     sha = commit or patch.commit or "0" * 40
@@ -223,10 +237,10 @@ def render_patch(
     if not patch.message.isascii():
         out += MIME_HEADERS
     out += address_header("To", to) + address_header("Cc", cc)
-    out += "\n" + message + "---\n"
-    notes = stat if stat is not None else (patch.notes + "\n" if patch.notes else "")
-    if notes:
-        out += notes + "\n"
+    out += "\n" + message + "---\n" + notes_block(patch.notes)
+    stat_text = stat if stat is not None else (patch.stat + "\n" if patch.stat else "")
+    if stat_text:
+        out += stat_text + "\n"
     out += patch.diff
     out += f"-- \n{signature}\n\n"
     return out

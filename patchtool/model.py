@@ -163,9 +163,12 @@ class Patch:
     """One patch of a series: the commit it describes and the mail it came in.
 
     ``body`` is the commit message between the subject and the trailer block;
-    ``notes`` is what stands between ``---`` and the diff (diffstat, version
-    notes), kept verbatim.  ``raw`` is the mail file's bytes as read, so a
-    folder written back is byte-identical.
+    ``notes`` is the maintainer's text between ``---`` and the diff (version
+    change logs, a ``git format-patch --notes`` block), without blank lines
+    around it; ``stat`` is the ``--stat --summary`` block found there, as
+    read (generated: writers that know the diff put a fresh one).  ``raw``
+    is the mail file's bytes as read, so a folder written back is
+    byte-identical.
     """
 
     subject: Subject
@@ -175,6 +178,7 @@ class Patch:
     trailers: tuple[Trailer, ...]
     files: tuple[FileChange, ...]
     notes: str = ""
+    stat: str = ""
     commit: str | None = None
     message_id: str | None = None
     in_reply_to: str | None = None

@@ -3,7 +3,10 @@
 A write builds the whole new folder beside the old one and swaps it in
 with renames, so an interrupted command leaves the old folder as it was.
 Patch files are written byte for byte as they were read; keys of
-``series.toml`` this version does not know are kept.
+``series.toml`` this version does not know are kept (``Series.extra``; the
+unknown keys of ``[cover]`` under ``extra["cover"]``).  ``toml_warnings``
+names the unknown keys that look like typos of known ones, and the values
+whose surrounding whitespace ``read_series`` trimmed; the CLI prints them.
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ def read_series(folder: Path) -> Series:
     if not toml_path.is_file():
         raise BadInput("not a series folder (no series.toml)", source=str(folder))
     try:
-        meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        meta = _trimmed(tomllib.loads(toml_path.read_text(encoding="utf-8")), toml_path)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"invalid TOML: {exc}", source=str(toml_path)) from None
     order = folder / "patches" / "series"
@@ -121,8 +124,8 @@ def read_series(folder: Path) -> Series:
         version=typed("version", int, 1),
         rfc=typed("rfc", bool, False),
         prefix=typed("prefix", str, "PATCH"),
-        base=meta.get("base"),
-        base_commit=meta.get("base-commit"),
+        base=typed("base", str, "") or None,
+        base_commit=typed("base-commit", str, "") or None,
         to=tuple(typed("to", list, [])),
         cc=tuple(typed("cc", list, [])),
         links=_versions(meta.get("links", {}), toml_path, "links"),
@@ -130,7 +133,7 @@ def read_series(folder: Path) -> Series:
         cover=Cover(prose=prose, author=_person(cover_meta.get("from")),
                     date=cover_meta.get("date"), message_id=cover_meta.get("message-id")),
         render=MappingProxyType(dict(meta.get("render", {}))),
-        extra=MappingProxyType({k: v for k, v in meta.items() if k not in KNOWN_KEYS}),
+        extra=MappingProxyType(_extra(meta)),
         posted=_postings(meta.get("posted", {}), toml_path),
     )
 
@@ -149,11 +152,12 @@ def series_toml(series: Series) -> dict[str, Any]:
     doc["to"] = list(series.to)
     doc["cc"] = list(series.cc)
     doc.update({k: v for k, v in series.extra.items() if k not in KNOWN_KEYS})
-    cover = {k: v for k, v in (
+    cover = dict(series.extra.get("cover") or {})
+    cover.update({k: v for k, v in (
         ("from", str(series.cover.author) if series.cover.author else None),
         ("date", series.cover.date),
         ("message-id", series.cover.message_id),
-    ) if v}
+    ) if v})
     if cover:
         doc["cover"] = cover
     if series.links:
@@ -180,7 +184,8 @@ def _patch_bytes(patch: Patch, number: int, series: Series) -> bytes:
         return patch.raw
     from patchtool.mailfmt import render_patch
 
-    return render_patch(patch, series.subject_for(number)).encode("utf-8")
+    # Bytes that were no UTF-8 in the mail (a latin-1 file's lines) go back as they came.
+    return render_patch(patch, series.subject_for(number)).encode("utf-8", "surrogateescape")
 
 
 def write_series(
@@ -268,3 +273,128 @@ def _read_back(series: Series, tmp: Path, folder: Path) -> Series:
             raise BadInput(f"patch {n} ({want.subject.summary}) does not read back as written; nothing changed",
                            source=str(folder))
     return written
+
+
+# -- series.toml as people type it: trimmed values, likely typos, the missing base ------------------
+
+# The keys each table knows.  ``prerequisite-patch-ids`` is read from ``extra`` (cover.py).
+_TABLE_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset(KNOWN_KEYS | {"prerequisite-patch-ids"}),
+    "cover": frozenset({"from", "date", "message-id"}),
+    "render": frozenset({"template", "cover-template", "stat-width", "stat-graph-width", "stat-name-width"}),
+}
+# String values whose surrounding whitespace cannot mean anything, so it is trimmed (with a warning):
+# refs and ids hold no whitespace, a header's edges are folded away, a subject's are stripped
+# by format-patch, and a prefix is split into words anyway.
+_TRIM = {"": ("title", "prefix", "base", "base-commit", "to", "cc"), "cover": ("from", "date", "message-id")}
+# Refused instead: a template is a shipped name or a file path, and a file name may end in a space.
+_REFUSE = {"render": ("template", "cover-template")}
+
+
+def _spaced(value: Any) -> bool:
+    return isinstance(value, str) and value != value.strip()
+
+
+def _trimmed(meta: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``meta`` with the ``_TRIM`` values stripped; BadInput for a ``_REFUSE`` value with edge whitespace."""
+    out = dict(meta)
+    for table in ("cover", "render"):
+        if table in out and not isinstance(out[table], dict):
+            raise BadInput(f"[{table}] must be a table", source=str(path))
+    for table, keys in _REFUSE.items():
+        for key in keys:
+            value = out.get(table, {}).get(key)
+            if _spaced(value):
+                raise BadInput(f"[{table}] {key} = {value!r} has whitespace around it: remove it (a template "
+                               "file name may hold spaces, so patchtool does not guess)", source=str(path))
+    for table, keys in _TRIM.items():
+        holder = out if not table else dict(out.get(table, {}))
+        for key in keys:
+            value = holder.get(key)
+            if isinstance(value, list):
+                holder[key] = [v.strip() if isinstance(v, str) else v for v in value]
+            elif isinstance(value, str):
+                holder[key] = value.strip()
+        if table and table in out:
+            out[table] = holder
+    return out
+
+
+def _extra(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys this version does not read: top-level ones, and ``[cover]``'s under ``"cover"``."""
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
+    cover = {k: v for k, v in meta.get("cover", {}).items() if k not in _TABLE_KEYS["cover"]}
+    if cover:
+        extra["cover"] = cover
+    return extra
+
+
+def _likely(key: str, known: frozenset[str]) -> str | None:
+    """The known key ``key`` is probably a typo of: same after trimming, case and ``_``, the same
+    letters transposed, or close by difflib's ratio."""
+    import difflib
+
+    plain = key.strip().lower().replace("_", "-")
+    if plain in known:
+        return plain
+    same_letters = [k for k in sorted(known) if sorted(k) == sorted(plain)]
+    if same_letters:
+        return same_letters[0]
+    close = difflib.get_close_matches(plain, sorted(known), n=1, cutoff=0.7)
+    return close[0] if close else None
+
+
+def _key_warnings(table: str, entries: Mapping[str, Any]) -> list[str]:
+    known = _TABLE_KEYS[table]
+    where = f"[{table}] " if table else ""
+    out = []
+    for key in entries:
+        if key in known:
+            continue
+        guess = _likely(key, known)
+        if guess is not None:
+            out.append(f"{where}unknown key {key!r}: did you mean {guess!r}? (kept, but not read)")
+        elif not table:
+            home = [t for t in ("cover", "render") if _likely(key, _TABLE_KEYS[t]) == key.strip().lower()]
+            if home:
+                out.append(f"unknown key {key!r}: did you mean {key.strip()!r} under [{home[0]}]? "
+                           "(kept, but not read)")
+    return out
+
+
+def toml_warnings(folder: Path) -> list[str]:
+    """What in ``folder/series.toml`` is probably not what its writer meant, one line each:
+    unknown keys close to known ones (``bsae``, ``verison``, ``"to "``), kept as they are, and
+    values whose surrounding whitespace ``read_series`` trims.  Empty when the file does not parse
+    (``read_series`` says why)."""
+    path = folder / "series.toml"
+    try:
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return []
+    out = _key_warnings("", meta)
+    for table in ("cover", "render"):
+        if isinstance(meta.get(table), dict):
+            out += _key_warnings(table, meta[table])
+    for table, keys in _TRIM.items():
+        holder = meta if not table else meta.get(table)
+        if not isinstance(holder, dict):
+            continue
+        for key in keys:
+            value = holder.get(key)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if _spaced(v):
+                    name = f"[{table}] {key}" if table else key
+                    out.append(f"{name} value {v!r} has whitespace around it: read as {v.strip()!r}")
+    return [f"{path}: {line}" for line in out]
+
+
+def missing_base(name: str, suggestion: str | None, *, option: bool = False) -> BadInput:
+    """The error for a series that names no base, suggesting ``suggestion`` (a ref of the repository
+    at hand: ``GitRepo.newest_tag``) rather than any fixed name; ``option``: the command takes ``--base``."""
+    ref = suggestion or "REF"
+    which = " (the newest tag here)" if suggestion else ""
+    give = f"give --base {ref}, or " if option else ""
+    return BadInput(f"{name} names no base: {give}set one with `patchtool base {name} {ref}`{which} "
+                    f"or guess it with `patchtool base {name} --guess`")

@@ -25,7 +25,10 @@ _FOOTER = re.compile(r"^(base-commit|prerequisite-patch-id): *([0-9a-f]{7,64})\s
 _CHERRY = re.compile(r"^\(cherry picked from commit [0-9a-f]+\)$")
 
 # Trailers reviewers give in replies and that belong on the patch.
-REVIEW_TRAILERS = ("Reviewed-by", "Acked-by", "Tested-by", "Reported-by")
+REVIEW_TRAILERS = ("Reviewed-by", "Acked-by", "Tested-by", "Reported-by", "Suggested-by")
+# Where a reply stops being the sender's own words.
+_ORIGINAL_MESSAGE = re.compile(r"^-{3,}\s*Original Message\s*-{3,}$", re.IGNORECASE)
+_WRAPPED_ADDRESS = re.compile(r"^<[^<>\s]+@[^<>\s]+>$")
 
 
 def parse_subject(text: str) -> Subject:
@@ -97,15 +100,31 @@ def split_trailers(message: str) -> tuple[str, tuple[Trailer, ...]]:
 
 
 def find_trailers(text: str, keys: tuple[str, ...] = REVIEW_TRAILERS) -> tuple[Trailer, ...]:
-    """Trailers with ``keys`` anywhere in a reply, outside quoted lines."""
+    """Trailers with ``keys`` anywhere in a reply, in text order, each once.
+
+    Quoted lines (``> Acked-by:``, however deeply) and everything from the
+    signature (``-- ``) or an Outlook ``-----Original Message-----`` block on
+    are not the sender's words.  A value without an address is no trailer
+    (``Acked-by: nobody``), unless the address was wrapped onto the next
+    line (``Reviewed-by: A Long Name`` / ``<addr>``), as mail clients wrap it.
+    """
     wanted = {k.lower(): k for k in keys}
     found: list[Trailer] = []
-    for line in text.splitlines():
-        if line.startswith(">"):
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip("\r") == "-- " or _ORIGINAL_MESSAGE.match(line.strip()):
+            break
+        stripped = line.strip()
+        if stripped.startswith(">"):
             continue
-        m = _TRAILER.match(line.strip())
-        if m and m.group(1).lower() in wanted and "@" in m.group(2):
-            found.append(Trailer(wanted[m.group(1).lower()], m.group(2).strip()))
+        m = _TRAILER.match(stripped)
+        if not m or m.group(1).lower() not in wanted:
+            continue
+        value = " ".join(m.group(2).split())
+        if "@" not in value and i + 1 < len(lines) and _WRAPPED_ADDRESS.match(lines[i + 1].strip()):
+            value = f"{value} {lines[i + 1].strip()}"
+        if "@" in value:
+            found.append(Trailer(wanted[m.group(1).lower()], value))
     return tuple(dict.fromkeys(found))
 
 

@@ -58,12 +58,14 @@ def git_am_oracle(repo: Repo, base: str, mails: list[Path], where: Path) -> list
                 status = "offset" if offsets else "clean"
             else:
                 offsets = []
+                head = run(where, "rev-parse", "HEAD").stdout
                 am = run(where, "am", "-q", "-3", str(mail))
                 if am.returncode != 0:
                     run(where, "am", "--abort")
                     verdicts.append(("conflict", "", []))
                     break
-                status = "3way"
+                # "No changes -- Patch already applied.": git am -3 skips it, HEAD stays.
+                status = "applied" if run(where, "rev-parse", "HEAD").stdout == head else "3way"
             tree = run(where, "rev-parse", "HEAD^{tree}").stdout.decode().strip()
             verdicts.append((status, tree, offsets))
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 from patchtool import fsatomic
 from patchtool.errors import BadInput
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _dead_pid() -> int:
@@ -115,3 +118,25 @@ def test_sweep_puts_back_an_old_folder_whose_writer_died_between_its_renames(tmp
     fsatomic.sweep(folder)
     assert _tree(folder) == {"series.toml": b'title = "x"\n'}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+def test_a_command_that_writes_a_held_series_exits_2_naming_the_holder(tmp_path: Path) -> None:
+    """Two writers at once through the CLI: the second is refused, and the folder is left as it was."""
+    shutil.copytree(ROOT / "series" / "io_uring-lsm", tmp_path / "s")
+    folder = tmp_path / "s"
+    before = _tree(folder)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from patchtool import fsatomic\n"
+         "with fsatomic.locked(Path(sys.argv[1]), 'rebase'):\n print('held', flush=True); time.sleep(30)",
+         str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        for argv in (["reroll", str(folder)], ["base", str(folder), "HEAD"], ["lint", str(folder), "--fix"]):
+            proc = subprocess.run([str(Path(sys.executable).with_name("patchtool")), *argv],
+                                  capture_output=True, text=True, cwd=tmp_path)
+            assert proc.returncode == 2, proc.stderr
+            assert proc.stderr.count("\n") == 1 and f"another patchtool (pid {holder.pid}: rebase " in proc.stderr
+        assert _tree(folder) == {**before, fsatomic.LOCK_NAME: (folder / fsatomic.LOCK_NAME).read_bytes()}
+    finally:
+        holder.kill()
+        holder.wait()

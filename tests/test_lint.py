@@ -75,13 +75,18 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Repo:
     return base
 
 
-@pytest.fixture
-def repo(repo: Repo, template: Repo) -> Repo:
-    """The conftest ``repo``, holding a copy of the template's history: the base is tag ``base``."""
+def copy_template(template: Repo, repo: Repo) -> Repo:
+    """``repo`` (the conftest one) holding a copy of the template's history: the base is tag ``base``."""
     shutil.rmtree(repo.path)
     shutil.copytree(template.path, repo.path, symlinks=True)
     repo.tick = template.tick
     return repo
+
+
+@pytest.fixture
+def repo(repo: Repo, template: Repo) -> Repo:
+    """The conftest ``repo``, holding a copy of the template's history: the base is tag ``base``."""
+    return copy_template(template, repo)
 
 
 def bump(repo: Repo, path: str = "kernel/foo.c", line: str = "int extra;\n") -> None:
@@ -255,14 +260,18 @@ def test_fixes_tag(repo: Repo) -> None:
         repo.commit(msg(f"foo: fix case {i}", trailers=f"{fixes}\n{ADA}"))
     report = lint(repo)
     assert found(report, 1, "fixes") == []
-    assert [m for _, m in found(report, 2, "fixes")] == [
-        f"'Fixes: {fixed[:8]} (\"foo: rename foo2\")': the commit id needs at least 12 hex digits"]
-    assert [m for _, m in found(report, 3, "fixes")] == [
-        f"'Fixes: {fixed[:12]} (\"foo: rename something\")': commit {fixed[:12]} is (\"foo: rename foo2\")"]
-    assert [m for _, m in found(report, 4, "fixes")] == [
-        "'Fixes: 0123456789ab (\"foo: rename foo2\")': no commit 0123456789ab in the repository (or it is ambiguous)"]
-    assert [s for s, _ in found(report, 5, "fixes")] == [Severity.ERROR]
-    assert "should read" in found(report, 5, "fixes")[0][1]
+    assert found(report, 2, "fixes") == [
+        (Severity.ERROR, f"'Fixes: {fixed[:8]} (\"foo: rename foo2\")': SHA1 should be at least 12 digits long")]
+    assert found(report, 3, "fixes") == [
+        (Severity.ERROR, f"'Fixes: {fixed[:12]} (\"foo: rename something\")': subject does not match the "
+                         "target's (\"foo: rename foo2\")")]
+    assert found(report, 4, "fixes") == [
+        (Severity.ERROR, "'Fixes: 0123456789ab (\"foo: rename foo2\")': target SHA1 0123456789ab does not exist "
+                         "(or is ambiguous)")]
+    # NIPA's script takes a subject without quotes and parentheses; checkpatch wants them: a warning.
+    assert found(report, 5, "fixes") == [
+        (Severity.WARNING, f"'Fixes: {fixed[:12]} foo: rename foo2': should read "
+                           "'Fixes: <12+ hex digits> (\"<its subject>\")'")]
 
 
 # -- the commit message ------------------------------------------------------------------------
@@ -600,8 +609,11 @@ def test_json_shape(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[st
     doc = json.loads(capsys.readouterr().out)
     assert doc["schema"] == 1 and doc["series"] == "s"
     assert set(doc) >= {"schema", "series", "findings", "counts"}
-    assert all(set(f) == {"rule", "severity", "patch", "message"} for f in doc["findings"])
-    assert {"rule": "subject-period", "severity": "warning", "patch": 1,
+    # "check" is new beside the four keys earlier readers know; "rule" keeps the old ids.
+    assert all(set(f) == {"rule", "check", "severity", "patch", "message"} for f in doc["findings"])
+    assert {"rule": "signoff", "check": "verify_signedoff", "severity": "error", "patch": 1,
+            "message": "no Signed-off-by: from the author, Ada Lovelace <ada@example.org>"} in doc["findings"]
+    assert {"rule": "subject-period", "check": "subject-period", "severity": "warning", "patch": 1,
             "message": "subject ends with a period"} in doc["findings"]
     assert doc["counts"] == {"error": 1, "warning": 4, "info": 2}
 

@@ -16,7 +16,10 @@ read the trees before it goes away.
 The verdicts are ``git am``'s: a patch that ``git apply`` takes is clean or
 offset; one only ``git am -3`` takes (a three-way merge from the pre-image
 blobs named in its ``index`` lines) is 3way; anything else conflicts, and
-the rest of the series is still checked on top of what applied.
+the rest of the series is still checked on top of what applied.  A patch
+that applies but leaves the tree as it was is ``applied``: its changes are
+already there, what ``git am -3`` skips with "No changes -- Patch already
+applied." and ``git rebase`` drops as "patch contents already upstream".
 ``apply_series_git`` is the first, ``git apply --cached`` based version,
 kept as the reference the tests and the benchmark compare against.
 """
@@ -47,6 +50,7 @@ class Status(enum.Enum):
     OFFSET = "offset"
     THREEWAY = "3way"
     CONFLICT = "conflict"
+    APPLIED = "applied"  # lands, but changes nothing: the base holds the patch already
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,11 @@ class ApplyResult:
     @property
     def applies(self) -> bool:
         return all(p.applies for p in self.patches)
+
+    @property
+    def already_applied(self) -> tuple[int, ...]:
+        """The numbers of the patches whose changes the base already holds."""
+        return tuple(p.number for p in self.patches if p.status is Status.APPLIED)
 
     @property
     def result_tree(self) -> str | None:
@@ -431,11 +440,15 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyRe
                     file = plain.problems[0].file
                 problems = (*plain.problems, Problem(file, None, why))
         if changes is not None:
+            before = tree
             try:
                 trees.update(changes)
                 tree = trees.flush()
             except PathConflict as exc:
                 status, problems = Status.CONFLICT, (Problem(str(exc).split(":", 1)[0], None, str(exc)),)
+            else:
+                if tree == before and patch.files:  # decided by content: the tree already holds it
+                    status, offsets = Status.APPLIED, ()
         results.append(PatchResult(
             number=number, patch=patch, status=status, tree=tree, problems=problems,
             after_conflict=any(r.status is Status.CONFLICT for r in results),
@@ -470,7 +483,9 @@ def apply_series_git(store: GitRepo, base: str, patches: Sequence[Patch]) -> App
         diff = patch.diff.encode("utf-8", "surrogateescape")
         status, problems = _apply_one_git(store, diff)
         if status is not Status.CONFLICT:
-            tree = store.text("write-tree").strip()
+            before, tree = tree, store.text("write-tree").strip()
+            if tree == before and diff:
+                status = Status.APPLIED
         results.append(PatchResult(
             number=number, patch=patch, status=status, tree=tree, problems=problems,
             after_conflict=bool(failed_paths) or any(r.status is Status.CONFLICT for r in results),
@@ -506,6 +521,11 @@ def make_commits(store: GitRepo, patches: Sequence[Patch], result: ApplyResult) 
     if result.result_tree is None:
         failed = ", ".join(str(p.number) for p in result.patches if not p.applies)
         raise BadInput(f"the series does not apply on {result.base} (patch {failed})")
+    if result.already_applied:
+        # Its commit would be empty, its mail a patch without a diff.
+        held = result.already_applied
+        which = f"patch {held[0]} is" if len(held) == 1 else f"patches {', '.join(map(str, held))} are"
+        raise BadInput(f"{which} already in {result.base} (see patchtool check): no empty patches are written")
     parent = result.commit
     commits = []
     for patch, applied in zip(patches, result.patches, strict=True):

@@ -12,6 +12,8 @@ import sys
 # Importing a command module registers its commands on ``app``.
 from patchtool.cli import (  # noqa: F401
     series_cmds,
+    base_cmd,
+    lifecycle_cmds,
     check_cmd,
     rebase_cmd,
     diffstat_cmd,
@@ -25,35 +27,75 @@ from patchtool.cli.app import app
 from patchtool.errors import BadInput
 
 
+class _CtrlC:
+    """The CLI's SIGINT handler: the first Ctrl-C raises KeyboardInterrupt wherever the program is (a
+    progress bar, a wait for workers, a git call); later ones do nothing, so the cleanup the first one
+    started, and the exit after it, are never cut short: no hang, no traceback."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self.exiting = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.seen or self.exiting:
+            return
+        self.seen = True
+        raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; every failure becomes one stderr line and an exit code."""
+    """Run the CLI; every failure becomes one stderr line and an exit code (130 after a Ctrl-C)."""
+    import signal
+
+    ctrl_c = _CtrlC()
+    try:
+        previous = signal.signal(signal.SIGINT, ctrl_c)
+    except ValueError:  # not the main thread: signals are not ours to take
+        previous = None
+    try:
+        code = _run(argv, ctrl_c)
+    except KeyboardInterrupt:  # one that came while an error was being printed
+        code = 130
+    finally:
+        ctrl_c.exiting = True
+        if previous is not None:
+            # The console script ignores Ctrl-C from here on: Python's finalization would otherwise put the
+            # default back, and a second Ctrl-C during the exit would kill it (not exit 130).
+            signal.signal(signal.SIGINT, previous if argv is not None else signal.SIG_IGN)
+    if ctrl_c.seen or code == 130:
+        print("patchtool: interrupted", file=sys.stderr)
+        code = 130
+    return _exit(code, argv)
+
+
+def _run(argv: list[str] | None, ctrl_c: _CtrlC) -> int:
     import typer
 
     from patchtool.gitrepo import GitError
 
+    def fail(line: str) -> int:
+        if not ctrl_c.seen:  # a git that a Ctrl-C killed fails too: the interrupt is the news
+            print(f"patchtool: {line}", file=sys.stderr)
+        return 2
+
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="patchtool")
     except BadInput as exc:
-        print(f"patchtool: {exc.one_line()}", file=sys.stderr)
-        return _exit(2, argv)
+        return fail(exc.one_line())
     except typer.Exit as exc:
-        return _exit(exc.exit_code, argv)
+        return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        print("patchtool: interrupted", file=sys.stderr)
-        return _exit(130, argv)
+        return 130
     except GitError as exc:
-        print(f"patchtool: {' '.join(str(exc).split())}", file=sys.stderr)
-        return _exit(2, argv)
+        return fail(" ".join(str(exc).split()))
     except OSError as exc:
-        print(f"patchtool: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return _exit(2, argv)
+        return fail(f"{exc.filename or ''}: {exc.strerror or exc}")
     except Exception as exc:
         # click's usage errors (typer vendors click, so match by shape): one line, exit 2.
         if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             raise
-        print(f"patchtool: {' '.join(exc.format_message().split())}", file=sys.stderr)
-        return _exit(2, argv)
-    return _exit(rv if isinstance(rv, int) else 0, argv)
+        return fail(" ".join(exc.format_message().split()))
+    return rv if isinstance(rv, int) else 0
 
 
 def _exit(code: int, argv: list[str] | None) -> int:

@@ -2,13 +2,16 @@
 
 A table (patches down, bases across) with symbols and colour on a
 terminal, plain words when piped, then what a maintainer needs to fix each
-conflict; ``--json`` prints SPEC's JSON.  Exit 0 only when every patch
-applies on every base.
+conflict, and one line per base naming the patches it already holds
+(``applied``; the upstream commit, by patch-id, when the series' old base
+is known); ``--json`` prints SPEC's JSON.  Exit 0 only when every patch
+applies on every base and none is already there.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,12 +22,12 @@ from patchtool.cli.series_cmds import JsonOption, RepoOption, series_path
 
 if TYPE_CHECKING:
     from patchtool.apply import PatchResult
-    from patchtool.check import CheckReport
+    from patchtool.check import CheckInterrupted, CheckReport
     from patchtool.gitrepo import GitRepo
     from patchtool.model import Series
 
-_SYMBOL = {"clean": "✓", "offset": "~", "3way": "3", "conflict": "✗"}
-_STYLE = {"clean": "green", "offset": "yellow", "3way": "magenta", "conflict": "bold red"}
+_SYMBOL = {"clean": "✓", "offset": "~", "3way": "3", "conflict": "✗", "applied": "="}
+_STYLE = {"clean": "green", "offset": "yellow", "3way": "magenta", "conflict": "bold red", "applied": "bold cyan"}
 
 
 @app.command("check")
@@ -40,9 +43,9 @@ def check_cmd(
     repo: RepoOption = Path("."),
     json: JsonOption = False,
 ) -> int:
-    """Apply the series on each base in git's object store: clean, offset, 3way or conflict per patch."""
+    """Apply the series on each base in git's object store: clean, offset, 3way, conflict or applied per patch."""
     from patchtool import render
-    from patchtool.check import check_json, check_series, choose_bases
+    from patchtool.check import check_json, choose_bases
     from patchtool.gitrepo import GitRepo
     from patchtool.seriesdir import read_series
 
@@ -50,32 +53,84 @@ def check_cmd(
     git = GitRepo.open(repo)
     bases = choose_bases(git, loaded, base or [])
     tty = sys.stdout.isatty() and not json
-    if tty and len(bases) > 1:
-        report = _with_progress(git, loaded, bases, jobs)
-    else:
-        report = check_series(git, loaded, bases, jobs=jobs)
+    report = _with_progress(git, loaded, bases, jobs, bar=tty and len(bases) > 1)
+    upstream = named_upstream(git, report)
     if json:
-        typer.echo(render.to_json(check_json(report)))
+        typer.echo(render.to_json(check_json(report, upstream)))
     elif tty:
-        _print_rich(report)
+        _print_rich(report, upstream)
     else:
-        typer.echo(plain_report(report))
-    return 0 if report.applies else 1
+        typer.echo(plain_report(report, upstream))
+    return 0 if report.postable else 1
 
 
-def _with_progress(git: GitRepo, loaded: Series, bases: list[tuple[str, str]], jobs: int | None) -> CheckReport:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def named_upstream(git: GitRepo, report: CheckReport) -> list[dict[int, str]]:
+    """Per base, the upstream commit each ``applied`` patch is (same patch-id), when the old base is known."""
+    from patchtool.lifecycle.forecast import upstream_copies
 
-    from patchtool.check import check_series
+    old = report.series.base_commit
+    out: list[dict[int, str]] = []
+    for r in report.results:
+        copies: dict[int, str] = {}
+        if r.already_applied and old and git.has_object(old):
+            copies = upstream_copies(git, report.series.patches, old, r.commit)
+        out.append({n: c for n, c in copies.items() if n in r.already_applied})
+    return out
 
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), transient=True) as progress:
-        task = progress.add_task("", total=len(bases))
 
-        def done(label: str) -> None:
-            progress.update(task, advance=1, description=label)
+def applied_lines(report: CheckReport, upstream: Sequence[Mapping[int, str]] | None = None) -> list[str]:
+    """One line per base that already holds patches of the series."""
+    lines = []
+    for i, r in enumerate(report.results):
+        if not r.already_applied:
+            continue
+        named = upstream[i] if upstream and i < len(upstream) else {}
+        n = len(r.already_applied)
+        which = ", ".join(map(str, r.already_applied))
+        known = [named[p][:12] for p in r.already_applied if p in named]
+        if len(known) == n:
+            how = f"upstream as {', '.join(known)}"
+        elif known:
+            how = "; ".join(f"{p} upstream as {named[p][:12]}" for p in r.already_applied if p in named) \
+                + "; the others' changes are there"
+        else:
+            how = "its changes are there" if n == 1 else "their changes are there"
+        lines.append(f"{r.base}: patch{'es' if n > 1 else ''} {which} {'is' if n == 1 else 'are'} already in "
+                     f"{r.base} ({how}): the series cannot be posted as is on {r.base} "
+                     f"(patchtool rebase --onto {r.base} --drop-applied drops {'it' if n == 1 else 'them'})")
+    return lines
 
-        return check_series(git, loaded, bases, jobs=jobs, on_done=done)
+
+def _with_progress(git: GitRepo, loaded: Series, bases: list[tuple[str, str]], jobs: int | None, *,
+                   bar: bool = True) -> CheckReport:
+    """``check_series``, under a transient progress bar when ``bar``; after a Ctrl-C, the bases that
+    had finished go to stderr before the interrupt goes on (to exit 130)."""
+    from patchtool.check import CheckInterrupted, check_series
+
+    try:
+        if not bar:
+            return check_series(git, loaded, bases, jobs=jobs)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                      TimeElapsedColumn(), transient=True) as progress:
+            task = progress.add_task("", total=len(bases))
+
+            def done(label: str) -> None:
+                progress.update(task, advance=1, description=label)
+
+            return check_series(git, loaded, bases, jobs=jobs, on_done=done)
+    except CheckInterrupted as exc:
+        typer.echo("\n".join(interrupted_lines(exc)), err=True)
+        raise
+
+
+def interrupted_lines(exc: CheckInterrupted) -> list[str]:
+    """What an interrupted check had finished: a line per base, as the plain report gives it."""
+    done = exc.report.results
+    lines = [f"patchtool: checked {len(done)} of {exc.total} bases before the interrupt{':' if done else ''}"]
+    lines += [f"  {r.base} ({r.commit[:12]}): result tree {r.result_tree or 'none (does not apply)'}" for r in done]
+    return lines
 
 
 def _cell(r: PatchResult) -> str:
@@ -87,8 +142,11 @@ def _cell(r: PatchResult) -> str:
     return text
 
 
-def plain_report(report: CheckReport) -> str:
-    """The table and the conflict details in plain text (for pipes and logs)."""
+def plain_report(report: CheckReport, upstream: Sequence[Mapping[int, str]] | None = None) -> str:
+    """The table, what each base already holds and the conflict details in plain text (for pipes and logs).
+
+    ``upstream`` given (``check``): a line per base that already holds patches; ``rebase`` says it its way.
+    """
     series = report.series
     rows = [["#", "subject", *[r.base for r in report.results]]]
     for i, patch in enumerate(series.patches):
@@ -99,6 +157,8 @@ def plain_report(report: CheckReport) -> str:
     for r in report.results:
         tree = r.result_tree or "none (does not apply)"
         lines.append(f"{r.base} ({r.commit[:12]}): result tree {tree}")
+    if upstream is not None:
+        lines += applied_lines(report, upstream)
     lines += _details(report)
     return "\n".join(lines)
 
@@ -126,7 +186,7 @@ def _details(report: CheckReport) -> list[str]:
     return out
 
 
-def _print_rich(report: CheckReport) -> None:
+def _print_rich(report: CheckReport, upstream: Sequence[Mapping[int, str]] = ()) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -152,5 +212,7 @@ def _print_rich(report: CheckReport) -> None:
     for r in report.results:
         tree = r.result_tree or "[red]does not apply[/red]"
         console.print(f"{r.base} ([dim]{r.commit[:12]}[/dim]): result tree {tree}")
+    for line in applied_lines(report, upstream):
+        console.print(Text(line, style="cyan"))
     for line in _details(report):
         console.print(Text(line))

@@ -8,7 +8,10 @@ from typing import Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import RepoOption, series_path
+from patchtool.cli.series_cmds import RepoOption, load_series
+
+BaseOverride = Annotated[str | None, typer.Option(
+    "--base", help="Use this base for this run (series.toml is not changed).")]
 
 
 @app.command("cover")
@@ -23,15 +26,16 @@ def cover_cmd(
         "--stat-graph-width", min=1, help="Diffstat graph width.")] = None,
     with_range_diff: Annotated[bool, typer.Option(
         "--range-diff", help="Add `Range-diff against vN:` for the newest version kept in history/.")] = False,
+    base: BaseOverride = None,
 ) -> int:
     """Render the cover letter: headers, prose, change log, shortlog, diffstat, base-commit."""
     from patchtool.cover import cover_letter
     from patchtool.gitrepo import GitRepo
-    from patchtool.seriesdir import read_series
+    from patchtool.lifecycle.base import based_on
 
-    folder = series_path(series)
-    loaded = read_series(folder)
+    folder, loaded = load_series(series)
     git = GitRepo.open(repo)
+    loaded = based_on(git, loaded, base) if base is not None else loaded
     changes = ""
     if with_range_diff:
         from patchtool.lifecycle.rangediff import previous_version, range_diff, series_version

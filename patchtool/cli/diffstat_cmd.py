@@ -53,7 +53,9 @@ def diffstat_cmd(
         return 0
     target = base or loaded.base_commit or loaded.base
     if not target:
-        raise BadInput("the series names no base: give --base REF", source=str(series_path(series)))
+        from patchtool.seriesdir import missing_base
+
+        raise missing_base(loaded.name, git.newest_tag(), option=True)
     if base is None and loaded.base_commit and not git.has_object(loaded.base_commit):
         target = loaded.base or loaded.base_commit
     stat = diffstat.series_stat(git, loaded.patches, target, options,

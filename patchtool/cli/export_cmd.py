@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import RepoOption, series_path
+from patchtool.cli.cover_cmd import BaseOverride
+from patchtool.cli.series_cmds import RepoOption, load_series, writes_series
 from patchtool.errors import BadInput
 
 
 @app.command("export")
+@writes_series("export")
 def export_cmd(
     series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="The folder for the patch files.")] = None,
@@ -24,21 +26,24 @@ def export_cmd(
     force: Annotated[bool, typer.Option("--force", help="Let --branch move an existing branch.")] = False,
     template: Annotated[str | None, typer.Option(
         "--template", help="The cover template (default: the series' [render] template, else git).")] = None,
+    base: BaseOverride = None,
 ) -> int:
     """Write the cover letter and patches as `git format-patch --cover-letter --thread --base` would."""
     from patchtool.apply import apply_series
     from patchtool.cover import CoverOptions, cover_context, git_ident, render_cover, series_base, template_for
     from patchtool.diffstat import StatOptions
-    from patchtool.export import THREAD_STYLES, build_export, write_branch, write_files
+    from patchtool.export import THREAD_STYLES, build_export, record_posting, write_branch, write_files
     from patchtool.gitrepo import GitRepo
-    from patchtool.seriesdir import read_series
+    from patchtool.lifecycle.base import based_on
+    from patchtool.seriesdir import write_series
 
     if thread not in THREAD_STYLES:
         raise BadInput(f"--thread must be one of {', '.join(THREAD_STYLES)}, not {thread!r}")
     if output is None and mbox is None and branch is None:
         raise BadInput("nothing to write: give -o DIR, --mbox FILE or --branch NAME")
-    loaded = read_series(series_path(series))
+    folder, loaded = load_series(series)
     git_repo = GitRepo.open(repo)
+    stored, loaded = loaded, (based_on(git_repo, loaded, base) if base is not None else loaded)
     with git_repo.scratch() as store:
         result = apply_series(store, series_base(loaded, store), loaded.patches)
         committer = git_ident(store)
@@ -54,6 +59,10 @@ def export_cmd(
             cover_text = render_cover(context, template_for(loaded, template))
             for path in write_files(export, cover_text, output, mbox):
                 typer.echo(str(path))
+            recorded = record_posting(stored, export)  # --base was for this run only
+            if recorded is not None:
+                write_series(recorded, folder)
+                typer.echo(f"Message-Ids recorded in {folder / 'series.toml'} [posted.v{loaded.version}]")
         if branch is not None:
             tip = write_branch(git_repo, store, export, branch, force=force)
             typer.echo(f"branch {branch}: {tip}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, series_path
+from patchtool.cli.series_cmds import JsonOption, series_path, writes_series
 from patchtool.errors import BadInput
 
 if TYPE_CHECKING:
@@ -24,18 +24,34 @@ if TYPE_CHECKING:
 
 
 def report_json(report: LintReport, version: int) -> dict[str, Any]:
+    from patchtool.lint.registry import check_of
+
     doc: dict[str, Any] = {
         "series": report.series,
         "version": version,
         "base": report.base,
         "base_commit": report.base_commit,
-        "findings": [{"rule": f.rule, "severity": f.severity.value, "patch": f.patch, "message": f.message}
-                     for f in report.findings],
+        "profile": report.profile,
+        "config": list(report.config_files),
+        # "rule" is the finding's id as earlier versions wrote it; "check" the row of "checks" it counts in.
+        "findings": [{"rule": f.rule, "check": check_of(f.rule), "severity": f.severity.value, "patch": f.patch,
+                      "message": f.message} for f in report.findings],
         "counts": report.counts,
+        "checks": [{"check": c.check, "nipa": c.nipa, "verdict": c.verdict, "findings": c.findings,
+                    "skipped": list(c.skipped)} for c in report.checks],
     }
     if report.fixed:
         doc["fixed"] = {"cc": list(report.fixed)}
     return doc
+
+
+def skipped_lines(report: LintReport) -> list[str]:
+    """One line per reason: the checks skipped (wholly or in part) for it."""
+    by_reason: dict[str, list[str]] = {}
+    for c in report.checks:
+        for reason in c.skipped:
+            by_reason.setdefault(reason, []).append(c.check + ("" if c.verdict == "skipped" else " (in part)"))
+    return [f"skipped ({reason}): {', '.join(checks)}" for reason, checks in by_reason.items()]
 
 
 def report_text(report: LintReport) -> str:
@@ -43,13 +59,16 @@ def report_text(report: LintReport) -> str:
     counts = report.counts
     if report.fixed:
         lines.append(f"fixed: added to cc: {', '.join(report.fixed)}")
+    lines.extend(skipped_lines(report))
+    if report.profile != "kernel" or report.config_files:
+        lines.append(f"config: the {report.profile} profile" + "".join(f", {f}" for f in report.config_files))
     summary = ", ".join(f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}"
                         for k in ("error", "warning", "info"))
     lines.append(f"{report.series}: {summary}")
     return "\n".join(lines)
 
 
-def _with_progress(loaded: Series, git: GitRepo, base: str | None) -> LintReport:
+def _with_progress(loaded: Series, git: GitRepo, base: str | None, profile: str | None = None) -> LintReport:
     """lint with a transient progress bar for checkpatch, the part that takes seconds."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -60,16 +79,20 @@ def _with_progress(loaded: Series, git: GitRepo, base: str | None) -> LintReport
                   console=Console(stderr=True), transient=True) as progress:
         # Hidden until checkpatch reports: a base without scripts/checkpatch.pl shows no bar.
         task = progress.add_task("", total=loaded.total, visible=False)
-        return lint_series(loaded, git, base,
+        return lint_series(loaded, git, base, profile=profile,
                            on_checkpatch=lambda k: progress.update(task, advance=k, visible=True))
 
 
 @app.command("lint")
+@writes_series("lint --fix", lambda o: bool(o.get("fix")))
 def lint_cmd(
     series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
     repo: Annotated[Path | None, typer.Option("--repo", help="The git repository (default: the current one).")] = None,
     base: Annotated[str | None, typer.Option("--base", help="Check on this ref, not the series' base.")] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Add missing MAINTAINERS entries to cc.")] = False,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="kernel (default) or netdev: the settings of netdev's NIPA bot; "
+                          "over it, .patchtool.toml of the base and of the repository.")] = None,
     json: JsonOption = False,
 ) -> int:
     """Pre-posting checks: subjects, sign-offs, trailers, whitespace, markers, applying, recipients, checkpatch."""
@@ -89,9 +112,9 @@ def lint_cmd(
         git = None
         typer.echo("patchtool: no git repository here: only the checks that need none are run", err=True)
     if sys.stderr.isatty() and not json and git is not None:
-        report = _with_progress(loaded, git, base)
+        report = _with_progress(loaded, git, base, profile)
     else:
-        report = lint_series(loaded, git, base)
+        report = lint_series(loaded, git, base, profile=profile)
     if fix:
         fixed, report = fix_recipients(loaded, report)
         if fixed is not loaded:

@@ -2,27 +2,76 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from patchtool.cli.app import app
 from patchtool.errors import BadInput
+from patchtool.model import Person
 
+if TYPE_CHECKING:
+    from patchtool.model import Series
+    from patchtool.sources.replies import TrailerReport
+
+F = TypeVar("F", bound=Callable[..., Any])
 RepoOption = Annotated[Path, typer.Option("--repo", help="The git repository (default: the current one).")]
 JsonOption = Annotated[bool, typer.Option("--json", help='One JSON object with "schema": 1.')]
 
 
+def writes_series(command: str, when: Callable[[dict[str, Any]], bool] = lambda _: True) -> Callable[[F], F]:
+    """Run the command holding its series folder's lock (``fsatomic.locked``) when ``when(options)``.
+
+    The lock spans the read, the work and the write, so a second writer
+    exits 2 naming the first instead of losing its changes.
+    """
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            from patchtool import fsatomic
+
+            name = kwargs.get("series")
+            folder = next((p for p in (Path(name), Path("series") / name) if (p / "series.toml").is_file()),
+                          None) if isinstance(name, str) else None
+            if folder is None or not when(kwargs):
+                return fn(*args, **kwargs)
+            with fsatomic.locked(folder, command):
+                return fn(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
+
+
 def series_path(name: str) -> Path:
-    """A series given by folder path, or by name under ./series/."""
+    """A series given by folder path, or by name under ./series/.
+
+    Every command finds its series here, so this is the one place that
+    prints (on stderr) the warnings about its series.toml: keys that look
+    like typos of known ones, values whose whitespace was trimmed.
+    """
+    from patchtool.seriesdir import toml_warnings
+
     path = Path(name)
-    if (path / "series.toml").is_file():
-        return path
-    candidate = Path("series") / name
-    if (candidate / "series.toml").is_file():
-        return candidate
-    raise BadInput("not a series folder (no series.toml)", source=name)
+    if not (path / "series.toml").is_file():
+        path = Path("series") / name
+        if not (path / "series.toml").is_file():
+            raise BadInput("not a series folder (no series.toml)", source=name)
+    for line in toml_warnings(path):
+        typer.echo(f"patchtool: warning: {line}", err=True)
+    return path
+
+
+def load_series(name: str) -> tuple[Path, Series]:
+    """The series folder ``name`` names (warnings printed by ``series_path``) and the series read from it."""
+    from patchtool.seriesdir import read_series
+
+    folder = series_path(name)
+    return folder, read_series(folder)
 
 
 @app.command("import")
@@ -31,17 +80,76 @@ def import_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="The series folder to write.")],
     repo: RepoOption = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing series folder.")] = False,
+    base: Annotated[str | None, typer.Option(
+        "--base", help="Record this ref as the base (and the commit it names as base-commit).")] = None,
+    guess_base: Annotated[bool, typer.Option(
+        "--guess-base", help="Guess the base from the index lines' blobs when the series names none here.")]
+    = False,
 ) -> int:
-    """Import a series from a git range, an mbox thread or a folder of patch files."""
+    """Import a series from a git range, an mbox thread or a folder of patch files.
+
+    From an mbox, prints the trailers the replies gave (as ``b4 am`` does) and, on stderr, those refused.
+    """
+    from patchtool.cli.base_cmd import aim_series
     from patchtool.seriesdir import write_series
-    from patchtool.sources import load_source
+    from patchtool.sources import load_source_report
 
     if output.exists() and any(output.iterdir()) and not force:
         raise BadInput("exists already (use --force to replace it)", source=str(output))
-    series = load_source(source, name=output.name, repo_path=repo)
+    applier = _identity(repo) if Path(source).is_file() else None
+    series, report = load_source_report(source, name=output.name, repo_path=repo, applier=applier)
+    series, base_lines, code = aim_series(series, repo, base=base, guess=guess_base)
     write_series(series, output)
     typer.echo(f"imported {series.total} patch{'es' if series.total != 1 else ''} into {output}")
-    return 0
+    for line in base_lines:
+        typer.echo(line)
+    for line in added_lines(report):
+        typer.echo(line)
+    for line in refused_lines(report):
+        typer.echo(line, err=True)
+    return code
+
+
+def _identity(repo: Path) -> Person | None:
+    """Who is importing (git's committer identity): their closing sign-off stays last."""
+    from patchtool.gitrepo import GitError, GitRepo
+
+    try:
+        ident = GitRepo.open(repo).text("var", "GIT_COMMITTER_IDENT")
+    except (BadInput, GitError):  # no repository, or no identity configured
+        return None
+    name, _, rest = ident.partition(" <")
+    return Person(name.strip(), rest.partition(">")[0].strip()) if rest else None
+
+
+def _numbers(numbers: list[int]) -> str:
+    """``patch 3``, ``patches 1-5``, ``patches 1-2, 4``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"patch{'es' if len(numbers) > 1 else ''} {text}"
+
+
+def added_lines(report: TrailerReport) -> list[str]:
+    """``  + Acked-by: Name <addr> (patch 3)``: one line per trailer and reply, its patches together."""
+    grouped: dict[tuple[str, str | None], list[int]] = {}
+    for given in report.added:
+        grouped.setdefault((str(given.trailer), given.message_id), []).append(given.number)
+    return [f"  + {trailer} ({_numbers(numbers)})" for (trailer, _), numbers in grouped.items()]
+
+
+def refused_lines(report: TrailerReport) -> list[str]:
+    """``not added: Reviewed-by: ... (patch 3, reply <id> from X): why``, one per refused trailer."""
+    out = []
+    for r in report.refused:
+        where = "the cover letter" if r.number == 0 else f"patch {r.number}" if r.number else "no patch"
+        out.append(f"not added: {r.trailer} ({where}, reply {r.message_id or 'without Message-Id'} "
+                   f"from {r.sender}): {r.reason}")
+    return out
 
 
 @app.command("show")
@@ -58,21 +166,7 @@ def show_cmd(
     return 0
 
 
-@app.command("reroll")
-def reroll_cmd(
-    series: Annotated[str, typer.Argument(help="The series folder (or its name under ./series/).")],
-    rfc: Annotated[bool | None, typer.Option("--rfc/--no-rfc", help="Mark the new version RFC, or not.")] = None,
-) -> int:
-    """Keep the current version under history/vN, bump the version, open its change-log entry."""
-    from patchtool.lifecycle.reroll import reroll
-
-    folder = series_path(series)
-    rerolled = reroll(folder, rfc=rfc)
-    old = rerolled.version - 1
-    typer.echo(f"{rerolled.name}: v{old} kept in {folder / 'history' / f'v{old}'}; "
-               f"now {rerolled.subject_for(0).render().split(']')[0]}] "
-               f"(write the changes in series.toml [changes] {rerolled.version})")
-    return 0
+# `reroll` (with `--from`) and `update` live in lifecycle_cmds.py.
 
 
 @app.command("range-diff")

@@ -21,6 +21,13 @@ LORE = "https://lore.kernel.org/r/"
 def reroll(folder: Path, *, rfc: bool | None = None) -> Series:
     """Archive the current version under history/vN and write vN+1; returns the new series."""
     series = read_series(folder)
+    rerolled = next_version(series, rfc=rfc)
+    write_series(rerolled, folder, archive_as=f"v{series.version}")
+    return rerolled
+
+
+def next_version(series: Series, *, rfc: bool | None = None) -> Series:
+    """``series`` as vN+1, not written: the link to vN's posting, an open change-log entry."""
     old, new = series.version, series.version + 1
     links = dict(series.links)
     if old not in links and series.cover.message_id:
@@ -36,5 +43,4 @@ def reroll(folder: Path, *, rfc: bool | None = None) -> Series:
         # The new version has not been posted: its date and Message-Id are to come.
         cover=Cover(prose=series.cover.prose, author=series.cover.author),
     )
-    write_series(rerolled, folder, archive_as=f"v{old}")
     return rerolled

@@ -1,19 +1,30 @@
 """Pre-posting checks (SPEC section 3): ``lint_series`` runs every rule and returns one report.
 
-One module per rule family, each a ``check(Context)`` yielding findings:
+One module per rule family, each a ``check(Context)`` yielding findings
+(and ``Skipped`` notes); ``registry`` names the checks (NIPA's names where
+they mirror one of netdev's bot tests), ``runner`` runs them and builds the
+table of verdicts, ``config`` reads ``.patchtool.toml`` over a profile:
 
-* ``numbering``   numbering, version (and the cover letter's title)
-* ``subjects``    subject-format, subject-unique, subject-period, subject-length, subject-prefix
-* ``trailers``    signoff, trailer-syntax, fixes
-* ``message``     body-empty, body-line-length
-* ``whitespace``  whitespace (what ``git apply --whitespace=error`` rejects)
-* ``markers``     wip-marker, debug-print
-* ``applies``     applies (each patch in order on the base)
-* ``recipients``  recipients (MAINTAINERS M:/R:/L: of the base in To/Cc)
-* ``checkpatch``  checkpatch:<TYPE>, from the base tree's scripts/checkpatch.pl
+* ``numbering``      numbering, version, cover-title
+* ``placeholders``   placeholder, changelog
+* ``series_format``  cover_letter, patch_count, subject_prefix (tree designation), fixes_present
+* ``subjects``       subject-format, subject-unique, subject-period, subject-length, subject-prefix
+* ``trailers``       trailer-syntax
+* ``signedoff``      verify_signedoff (rule id ``signoff``)
+* ``fixes``          verify_fixes (rule id ``fixes``)
+* ``message``        body-empty, body-line-length
+* ``whitespace``     whitespace (what ``git apply --whitespace=error`` rejects)
+* ``markers``        wip-marker (words and statements), debug-print
+* ``code``           header_inline, source_inline, deprecated_api
+* ``applies``        applies (each patch in order on the base)
+* ``kdoc``           kdoc (the base's scripts/kernel-doc, before and after each patch)
+* ``newfiles``       maintainers (a MAINTAINERS section for each new file)
+* ``recipients``     cc_maintainers (rule id ``recipients``: M:/R:/L: of the base in To/Cc)
+* ``checkpatch``     checkpatch:<TYPE>, from the base tree's scripts/checkpatch.pl
 
-Rules that need git (prefixes from ``git log``, Fixes ids, applying,
-MAINTAINERS, checkpatch) are skipped when there is no repository.
+The series is applied once, in a scratch store, for applies, kdoc and
+maintainers.  Checks that need git are skipped, saying so, when there is
+no repository or no base.
 ``fix_recipients`` is ``lint --fix``: the series with the missing
 MAINTAINERS entries added to its ``cc``.
 """
@@ -23,15 +34,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from patchtool.apply import apply_series
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
-from patchtool.lint import applies, checkpatch, markers, message, numbering, recipients, subjects, trailers, whitespace
-from patchtool.lint.findings import SEVERITY_ORDER, Context, Finding, LintReport, Severity
+from patchtool.lint import applies, checkpatch, kdoc, newfiles, recipients, registry, runner
+from patchtool.lint.config import LintConfig
+from patchtool.lint.config import load as load_config
+from patchtool.lint.findings import SEVERITY_ORDER, Applied, CheckResult, Context, Finding, LintReport, Severity
 from patchtool.model import Series
 
-__all__ = ["Context", "Finding", "LintReport", "Severity", "fix_recipients", "lint_series", "resolve_base"]
-
-_TEXT_RULES = (numbering, subjects, trailers, message, whitespace, markers)
+__all__ = ["CheckResult", "Context", "Finding", "LintConfig", "LintReport", "Severity", "fix_recipients",
+           "lint_series", "resolve_base"]
 
 
 def resolve_base(repo: GitRepo, series: Series, base: str | None) -> tuple[str, str]:
@@ -42,7 +55,9 @@ def resolve_base(repo: GitRepo, series: Series, base: str | None) -> tuple[str, 
         return repo.resolve(series.base_commit), series.base or series.base_commit[:12]
     if series.base:
         return repo.resolve(series.base), series.base
-    raise BadInput("the series names no base: give --base REF")
+    from patchtool.seriesdir import missing_base
+
+    raise missing_base(series.name, repo.newest_tag(), option=True)
 
 
 def lint_series(
@@ -52,13 +67,16 @@ def lint_series(
     *,
     run_checkpatch: bool = True,
     on_checkpatch: Callable[[int], None] | None = None,
+    profile: str | None = None,
 ) -> LintReport:
     """Every rule on ``series``; with ``repo``, on ``base`` (default: the series' own base) too.
 
+    ``profile`` (``kernel``, ``netdev``) overrides the one ``.patchtool.toml`` names.
     ``on_checkpatch(k)`` is called each time checkpatch has done ``k`` more patches.
     """
-    found: list[Finding] = []
+    meta: list[Finding] = []
     commit = name = tools = None
+    why_no_base = "no base"
     if repo is not None:
         try:
             commit, name = resolve_base(repo, series, base)
@@ -67,25 +85,51 @@ def lint_series(
                 raise  # the user named it: a typo is an error, not a skipped check
             # A posting on another tree: the checks that need no base still run.
             tools = repo.try_resolve("HEAD")
-            found.append(Finding("base", Severity.INFO, 0, _no_base(series, tools is not None)))
-    ctx = Context(series=series, repo=repo, base=commit, base_name=name, tools=tools)
-    for rule in _TEXT_RULES:
-        found.extend(rule.check(ctx))
+            why_no_base = _no_base(series, tools is not None)
+            meta.append(Finding("base", Severity.INFO, 0, why_no_base))
+            why_no_base = why_no_base.split(":", 1)[0]
+    config = load_config(repo, commit or tools, name or ("HEAD" if tools else None), profile)
+    ctx = Context(series=series, repo=repo, base=commit, base_name=name, tools=tools, config=config)
+    got = runner.Collected(findings=meta)
+    for module, checks in runner.TEXT_MODULES:
+        if runner.wanted(config, checks):
+            got.take(module.check(ctx), checks, config)
+    for check in registry.BY_NAME:
+        reason = runner.needs_reason(check, repo=repo is not None, base=commit is not None, why_no_base=why_no_base)
+        if reason and config.runs(check):
+            got.ran.add(check)
+            got.skip(check, reason)
     missing: list[recipients.Missing] | None = None
     if repo is None:
-        found.append(Finding("repository", Severity.INFO, 0, "no git repository: prefix, Fixes, apply, "
-                             "recipients and checkpatch checks skipped"))
+        got.findings.append(Finding("repository", Severity.INFO, 0, "no git repository: prefix, Fixes, apply, "
+                                    "recipients and checkpatch checks skipped"))
     else:
         if commit is not None:
-            found.extend(applies.check(ctx))
-            missing = recipients.missing(ctx)
-            found.extend(recipients.findings(ctx, missing))
-        if run_checkpatch:
-            found.extend(checkpatch.check(ctx, on_checkpatch))
+            if runner.wanted(config, runner.APPLIED_CHECKS) and series.patches:
+                with repo.scratch() as store:
+                    on_base = replace(ctx, applied=Applied(store, apply_series(store, commit, series.patches)))
+                    got.take(applies.check(on_base), ("applies",), config)
+                    got.take(kdoc.check(on_base), ("kdoc",), config)
+                    got.take(newfiles.check(on_base), ("maintainers",), config)
+            if config.runs("cc_maintainers"):
+                missing = recipients.missing(ctx)
+                got.take(recipients.findings(ctx, missing), ("cc_maintainers",), config)
+                if missing is None:
+                    got.skip("cc_maintainers", "no MAINTAINERS in the base")
+        if run_checkpatch and config.runs("checkpatch"):
+            got.take(checkpatch.check(ctx, on_checkpatch), ("checkpatch",), config)
+            where = ctx.tools or ctx.base
+            if where is None or f"{where}:{checkpatch.SCRIPT}" not in repo.object_ids([f"{where}:{checkpatch.SCRIPT}"]):
+                got.skip("checkpatch", f"no {checkpatch.SCRIPT} in the {'base' if ctx.base else 'repository'}")
+        elif config.runs("checkpatch"):
+            got.ran.add("checkpatch")
+            got.skip("checkpatch", "not asked for")
+    found = runner.configured(got.findings, config)
     found.sort(key=lambda f: (f.patch, SEVERITY_ORDER[f.severity]))
     fixable = tuple(m.entry for m in missing or () if not m.only_the_rest)
     return LintReport(series=series.name, total=series.total, base=name, base_commit=commit,
-                      findings=tuple(found), fixable=fixable)
+                      findings=tuple(found), fixable=fixable, checks=runner.table(got, found, config),
+                      profile=config.profile, config_files=config.sources)
 
 
 def _no_base(series: Series, has_head: bool) -> str:

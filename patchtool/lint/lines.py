@@ -1,4 +1,4 @@
-"""The added lines of a patch with their line numbers in the new file, for the rules that read code."""
+"""The added (and removed) lines of a patch, with line numbers in the new file, for the rules that read code."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ def file_added_lines(fc: FileChange) -> Iterator[AddedLine]:
                 line += 1
             elif tag == " ":
                 line += 1
+
+
+def removed_lines(patch: Patch) -> Iterator[tuple[str, str]]:
+    """(path, text) of every removed line, the path the file had before the patch."""
+    for fc in patch.files:
+        if fc.binary:
+            continue
+        for hunk in fc.hunks:
+            for raw in hunk.lines:
+                if raw[:1] == "-":
+                    yield fc.old_path or fc.path, raw[1:].rstrip("\n")

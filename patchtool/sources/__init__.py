@@ -2,18 +2,29 @@
 
 Each source only reads; ``load_source`` picks one by the shape of its
 argument, and ``assemble`` turns numbered patch mails into an ordered
-Series, refusing gaps.
+Series, refusing gaps.  Mails as received (anything but ``git
+format-patch`` output) are kept as what they say, not as the bytes that
+came: their patches are stored as format-patch writes them (no transport
+headers), and each mail's Message-Id, date and list go to ``posted``
+(``via = "import"``), the record of the posting they were.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from patchtool.errors import BadInput
-from patchtool.model import Cover, Patch, Series
-from patchtool.sources.mail import Mail
+from patchtool.model import Cover, Patch, PostedMail, Posting, Series
+from patchtool.sources.mail import Mail, is_format_patch
 from patchtool.subject import find_footers
+
+if TYPE_CHECKING:
+    from patchtool.model import Person
+    from patchtool.sources.replies import TrailerReport
 
 
 def assemble(
@@ -24,8 +35,13 @@ def assemble(
     cover: Mail | None = None,
     cover_prose: Cover | None = None,
     first: Mail | None = None,
+    mails: Sequence[Mail] = (),
 ) -> Series:
-    """Order numbered patches, check the numbering, read series facts off the subjects."""
+    """Order numbered patches, check the numbering, read series facts off the subjects.
+
+    ``mails``: every mail the source held, for the posting record of the
+    cover and the patches that were received mails.
+    """
     if not patches:
         raise BadInput("no patches found", source=source)
     numbered = [p for p in patches if p.subject.number is not None]
@@ -61,13 +77,14 @@ def assemble(
         (p.raw or b"").decode("utf-8", "replace") for p in ordered
     ]:
         base_commit = base_commit or find_footers(mail_text).base_commit
+    version = versions.pop()
     headers = cover or first
     title = cover.subject.summary if cover else (ordered[0].subject.summary if len(ordered) == 1 else "")
     return Series(
         name=name,
         title=title,
-        patches=ordered,
-        version=versions.pop(),
+        patches=tuple(_as_format_patch(p) for p in ordered),
+        version=version,
         rfc=head.rfc,
         prefix=head.prefix or "PATCH",
         base_commit=base_commit,
@@ -75,7 +92,24 @@ def assemble(
         to=headers.to if headers else (),
         cc=headers.cc if headers else (),
         cover=cover_prose or Cover(),
+        posted=_posted(version, cover, ordered, mails),
     )
+
+
+def _as_format_patch(patch: Patch) -> Patch:
+    """A received mail's patch loses the bytes it came in: writers render it as format-patch does."""
+    return replace(patch, raw=None) if patch.raw is not None and not is_format_patch(patch.raw) else patch
+
+
+def _posted(version: int, cover: Mail | None, ordered: Sequence[Patch], mails: Sequence[Mail]
+            ) -> Mapping[int, Posting]:
+    """``[[posted.vN]]`` of the received mails: the cover (0) and each patch, by Message-Id."""
+    received = {m.message_id: m for m in (*mails, *([cover] if cover else []))
+                if m.message_id and not is_format_patch(m.raw)}
+    numbered = [(0, cover.message_id if cover else None)] + [(n, p.message_id) for n, p in enumerate(ordered, 1)]
+    records = tuple(PostedMail(n, m.message_id or "", m.date, m.list_id, "import")
+                    for n, mail_id in numbered if mail_id and (m := received.get(mail_id)) is not None)
+    return MappingProxyType({version: Posting(records)} if records else {})
 
 
 def load_source(source: str, *, name: str, repo_path: str | Path = ".") -> Series:
@@ -86,12 +120,27 @@ def load_source(source: str, *, name: str, repo_path: str | Path = ".") -> Serie
 
         return read_folder(path, name=name)
     if path.is_file():
-        from patchtool.sources.mbox import read_mbox
-
-        return read_mbox(path, name=name)
+        return load_source_report(source, name=name, repo_path=repo_path)[0]
     if ".." in source and not path.exists():
         from patchtool.gitrepo import GitRepo
         from patchtool.sources.gitrange import read_range
 
         return read_range(GitRepo.open(repo_path), source, name=name)
     raise BadInput(f"no such file, folder or range: {source}")
+
+
+def load_source_report(
+    source: str, *, name: str, repo_path: str | Path = ".", applier: Person | None = None
+) -> tuple[Series, TrailerReport]:
+    """``load_source``, and what the replies of an mbox gave (``replies.collect``; empty for the rest).
+
+    ``applier``: the person importing, whose closing ``Signed-off-by`` stays below collected trailers.
+    """
+    path = Path(source)
+    if path.is_file():
+        from patchtool.sources.mbox import read_mbox_report
+
+        return read_mbox_report(path, name=name, applier=applier)
+    from patchtool.sources.replies import TrailerReport
+
+    return load_source(source, name=name, repo_path=repo_path), TrailerReport()

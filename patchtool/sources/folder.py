@@ -53,12 +53,15 @@ def read_folder(folder: Path, *, name: str) -> Series:
     cover: Mail | None = None
     patches: list[Patch] = []
     first: Mail | None = None
+    mails: list[Mail] = []
     for f in files:
         mail = read_mail(f.read_bytes(), str(f))
         first = first or mail
+        mails.append(mail)
         if mail.subject.number == 0 or f.name.startswith("0000-cover-letter"):
             cover = mail
             continue
         patches.append(patch_from_mail(mail, str(f), filename=f.name))
     return assemble(name, patches, source=str(folder), cover=cover,
-                    cover_prose=cover_from_mail(cover) if cover else None, first=first)
+                    cover_prose=cover_from_mail(cover) if cover else None, first=first,
+                    mails=mails)

@@ -8,14 +8,12 @@ series folder written from a range holds exactly what format-patch writes.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from patchtool.diffparse import parse_diff
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.model import Patch, Person, Series, Subject
 from patchtool.subject import split_trailers
+from patchtool.tempdirs import temp_dir
 
 
 def _split_range(spec: str) -> tuple[str, str]:
@@ -86,9 +84,9 @@ def _diffs(repo: GitRepo, shas: list[str]) -> dict[str, str]:
 
 
 def _format_patch(repo: GitRepo, start: str, end: str, count: int) -> list[tuple[str, bytes]]:
-    with tempfile.TemporaryDirectory(prefix="patchtool-fp-") as tmp:
-        repo.run("format-patch", "-q", "-o", tmp, f"{start}..{end}")
-        files = sorted(Path(tmp).iterdir())
+    with temp_dir("fp") as tmp:
+        repo.run("format-patch", "-q", "-o", str(tmp), f"{start}..{end}")
+        files = sorted(tmp.iterdir())
         if len(files) != count:
             raise BadInput(f"git format-patch wrote {len(files)} patches for {count} commits")
         return [(f.name, f.read_bytes()) for f in files]

@@ -4,7 +4,8 @@ The stdlib ``email`` package does the mail work: RFC 2047 names and
 subjects, quoted-printable and base64 bodies, charsets, folded headers.
 What it leaves to us is git's own layout of the body: in-body ``From:``/
 ``Date:``/``Subject:`` headers, the message up to ``---``, the notes up to
-the first ``diff --git``, the diff, and the footers after it.
+the first ``diff --git`` (the maintainer's words kept apart from git's
+``--stat --summary`` block), the diff, and the footers after it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from patchtool.subject import parse_subject, split_trailers
 
 _UNIXFROM = re.compile(rb"^From ([0-9a-f]{40}|[0-9a-f]{64}) ")
 _IN_BODY = re.compile(r"^(From|Date|Subject):[ \t]*(.*)$")
+# format-patch's own first line: the commit and a fixed date no mail system writes.
+_FORMAT_PATCH_FROM = re.compile(rb"^From ([0-9a-f]{40}|[0-9a-f]{64}) Mon Sep 17 00:00:00 2001\r?\n")
+# The lines of git's `--stat --summary` block (diff.c's show_stats and show_summary).
+_STAT_FILE = re.compile(r"^ .+ \| +(?:\d+(?: \+*-*)?|Bin(?: \d+ -> \d+ bytes)?)$")
+_STAT_TOTAL = re.compile(r"^ \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$")
+_STAT_SUMMARY = re.compile(r"^ (?:create mode|delete mode|mode change|rename|copy|rewrite) ")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,9 @@ class Mail:
     body: str
     commit: str | None
     raw: bytes
+    # Every id of In-Reply-To (a reply to several mails names them all); in_reply_to is the first.
+    in_reply_to_all: tuple[str, ...] = ()
+    list_id: str = ""  # the List-Id the mail came through, in brackets there
 
 
 def _person(value: str) -> Person:
@@ -48,11 +58,67 @@ def _person(value: str) -> Person:
     return Person(" ".join(name.split()), addr)
 
 
-def _msgid(value: str | None) -> str | None:
+def _msgids(value: str | None) -> tuple[str, ...]:
+    """The ``<id>``s of a Message-ID, In-Reply-To or References value, in order, each once.
+
+    RFC 5322 comments and quoted strings are skipped, so that what clients
+    write around the id is not taken for one: Gnus and Emacs write ``<id>
+    (Jens Axboe's message of "Fri, 1 Sep 2023 14:01:05 -0600")``, folded
+    over two lines; a comment can hold an address (``(message from A <a@x>)``).
+    Inside ``<...>`` nothing is special: real ids hold ``(`` and ``$``.  An
+    unbalanced quote or comment falls back to every ``<...>`` of the value.
+    """
     if not value:
-        return None
-    m = re.search(r"<[^<>]+>", value)
-    return m.group(0) if m else value.strip() or None
+        return ()
+    ids: list[str] = []
+    i, n, depth = 0, len(value), 0
+    while i < n:
+        c = value[i]
+        if depth:
+            if c == "\\":
+                i += 1
+            elif c in "()":
+                depth += 1 if c == "(" else -1
+        elif c == "(":
+            depth = 1
+        elif c == '"':
+            end = i + 1
+            while end < n and value[end] != '"':
+                end += 2 if value[end] == "\\" else 1
+            i = end
+        elif c == "<" and (end := value.find(">", i)) > i:
+            if inner := "".join(value[i + 1:end].split()):  # a fold inside an id joins up
+                ids.append(f"<{inner}>")
+            i = end
+        i += 1
+    if depth or not ids:
+        ids = ["<" + "".join(m.split()) + ">" for m in re.findall(r"<([^<>]+)>", value) if m.strip()]
+    return tuple(dict.fromkeys(ids))
+
+
+def _msgid(value: str | None) -> str | None:
+    """The first id of a header value; a bare ``id@host`` without brackets gets them."""
+    ids = _msgids(value)
+    if ids:
+        return ids[0]
+    bare = (value or "").split()
+    return f"<{bare[0]}>" if len(bare) == 1 and "@" in bare[0] else None
+
+
+def _id_header(msg: EmailMessage, name: str, source: str) -> tuple[str, ...]:
+    """The ids of every ``name`` header, read from the raw header.
+
+    The stdlib's parsed Message-ID stops at a ``(`` inside the id; an id
+    encoded as RFC 2047 words (wrong, but lists carry them) is only found
+    in the decoded value.
+    """
+    raw = " ".join(str(v) for k, v in msg.raw_items() if k.lower() == name.lower())
+    ids = _msgids(raw)
+    if not ids:
+        decoded = _header(msg, name, source)
+        bare = _msgid(decoded)
+        ids = _msgids(decoded) or ((bare,) if bare else ())
+    return ids
 
 
 def _text_body(msg: EmailMessage, source: str) -> str:
@@ -103,15 +169,54 @@ def read_mail(data: bytes, source: str) -> Mail:
         subject_text=subject_text,
         sender=_person(from_text),
         date=_header(msg, "Date", source),
-        message_id=_msgid(_header(msg, "Message-ID", source)),
-        in_reply_to=_msgid(_header(msg, "In-Reply-To", source)),
-        references=tuple(re.findall(r"<[^<>]+>", _header(msg, "References", source))),
+        message_id=next(iter(_id_header(msg, "Message-ID", source)), None),
+        in_reply_to=next(iter(parents := _id_header(msg, "In-Reply-To", source)), None),
+        references=_id_header(msg, "References", source),
         to=_addresses(msg, "To", source),
         cc=_addresses(msg, "Cc", source),
         body=_text_body(msg, source),
         commit=commit,
         raw=data,
+        in_reply_to_all=parents,
+        list_id=_list_id(_header(msg, "List-Id", source)),
     )
+
+
+def _list_id(value: str) -> str:
+    """``List-Id: Linux Security <linux-security-module.vger.kernel.org>`` -> the id in brackets."""
+    m = re.search(r"<([^<>]+)>", value)
+    return m.group(1) if m else value.strip()
+
+
+def is_format_patch(raw: bytes) -> bool:
+    """Whether a mail file is ``git format-patch`` output rather than a mail as received.
+
+    format-patch starts every file with ``From <commit> Mon Sep 17 00:00:00
+    2001``; a mail that went through a mail system starts with its headers
+    or an mbox separator (``From mboxrd@z ...``, ``From sender date``).
+    """
+    return _FORMAT_PATCH_FROM.match(raw) is not None
+
+
+def split_notes(block: str) -> tuple[str, str]:
+    """What stands between ``---`` and the diff -> (the maintainer's note, git's stat block).
+
+    The stat block is the last run of `` path | N +-`` lines ending in
+    `` N files changed, ...`` (and its `` create mode ...`` summary lines);
+    the rest, above or below it, is the note (both trimmed of blank lines).
+    """
+    lines = block.split("\n")
+    totals = [i for i, line in enumerate(lines) if _STAT_TOTAL.match(line) and i and _STAT_FILE.match(lines[i - 1])]
+    if not totals:
+        return block.strip("\n"), ""
+    start = end = totals[-1]
+    while start > 0 and _STAT_FILE.match(lines[start - 1]):
+        start -= 1
+    end += 1
+    while end < len(lines) and _STAT_SUMMARY.match(lines[end]):
+        end += 1
+    words = ("\n".join(lines[:start]).strip("\n"), "\n".join(lines[end:]).strip("\n"))
+    return "\n\n".join(w for w in words if w), "\n".join(lines[start:end])
 
 
 def _addresses(msg: EmailMessage, name: str, source: str) -> tuple[str, ...]:
@@ -161,6 +266,7 @@ def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Pat
     first_line = _body_line_of(mail, diff_text.split("\n", 1)[0] + "\n")
     files, _footer = parse_diff(diff_text, source=source, first_line=first_line)
     prose, trailers = split_trailers(message)
+    note, stat = split_notes(notes)
     return Patch(
         subject=subject,
         author=author,
@@ -168,7 +274,8 @@ def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Pat
         body=prose,
         trailers=trailers,
         files=files,
-        notes=notes.strip("\n"),
+        notes=note,
+        stat=stat,
         commit=mail.commit,
         message_id=mail.message_id,
         in_reply_to=mail.in_reply_to,

@@ -1,9 +1,11 @@
 """An mbox of a whole thread (or one patch file) -> a Series.
 
 Patches may come in any order; a re-sent copy of the same patch replaces
-the older one.  Replies (``Re:``) lend their ``Reviewed-by:`` / ``Acked-by:``
-/ ``Tested-by:`` / ``Reported-by:`` lines to the patch they answer, or to
-every patch when they answer the cover letter; other replies are ignored.
+the older one.  Replies lend their ``Reviewed-by:`` / ``Acked-by:`` /
+``Tested-by:`` / ``Reported-by:`` / ``Suggested-by:`` lines to the patch
+they answer, or to every patch when they answer the cover letter, by the
+rules of ``replies``; ``read_mbox_report`` also says what was added and
+what was refused.
 """
 
 from __future__ import annotations
@@ -13,10 +15,21 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from patchtool.errors import BadInput
-from patchtool.model import Patch, Series, Trailer
+from patchtool.model import Patch, Person, Series
 from patchtool.sources import assemble
 from patchtool.sources.mail import Mail, cover_from_mail, patch_from_mail, read_mail
-from patchtool.subject import find_trailers
+from patchtool.sources.replies import TrailerReport, collect
+
+
+def read_mails(path: Path) -> list[Mail]:
+    """Every mail of an mbox file, a single mail file, or a Maildir folder (``cur/``, ``new/``)."""
+    if path.is_dir():
+        if not (path / "cur").is_dir() and not (path / "new").is_dir():
+            raise BadInput("not a Maildir folder (no cur/ or new/)", source=str(path))
+        maildir = mailbox.Maildir(str(path), create=False)
+        keys = sorted(maildir.keys())
+        return [read_mail(maildir.get_bytes(key), f"{path} ({key})") for key in keys]
+    return _mails(path)
 
 
 def _mails(path: Path) -> list[Mail]:
@@ -46,49 +59,109 @@ def _when(mail: Mail) -> float:
 
 
 def read_mbox(path: Path, *, name: str) -> Series:
+    """The series of an mbox thread, with the trailers its replies give."""
+    return read_mbox_report(path, name=name)[0]
+
+
+def read_mbox_report(path: Path, *, name: str, applier: Person | None = None) -> tuple[Series, TrailerReport]:
+    """The series of an mbox thread and what its replies gave (``replies.collect``)."""
     mails = _mails(path)
     cover: Mail | None = None
     patches: dict[int, tuple[Mail, Patch]] = {}
-    unnumbered: list[Patch] = []
-    replies: list[Mail] = []
+    unnumbered: list[tuple[Mail, Patch]] = []
+    replies: list[Mail] = []  # Re:, and mails with no diff (a follow-up without Re:, a cover without 0/N)
+    foreign: list[Mail] = []  # older copies of the series' mails: they end a walk up the thread
     for i, mail in enumerate(mails, 1):
         if mail.subject.is_reply:
             replies.append(mail)
             continue
         if mail.subject.number == 0:
             if cover is None or _when(mail) >= _when(cover):
+                foreign.extend([cover] if cover else [])
                 cover = mail
+            else:
+                foreign.append(mail)
             continue
         if "diff --git " not in mail.body and len(mails) > 1:
-            continue  # a mail with no diff in a thread, not a reply: nothing to import
+            replies.append(mail)
+            continue
         src = f"{path} (message {i})" if len(mails) > 1 else str(path)
         patch = patch_from_mail(mail, src)
         if patch.subject.number is None:
-            unnumbered.append(patch)
+            unnumbered.append((mail, patch))
             continue
         old = patches.get(patch.subject.number)
         if old is None or _when(mail) >= _when(old[0]):
+            foreign.extend([old[0]] if old else [])
             patches[patch.subject.number] = (mail, patch)
-    by_id = {m.message_id: n for n, (m, _) in patches.items() if m.message_id}
+        else:
+            foreign.append(mail)
+    unnumbered = _newest_copies(unnumbered, foreign)
+    ordered = [patches[n] for n in sorted(patches)] if patches else unnumbered
+    cover = cover or _implicit_cover([m for m, _ in ordered], replies)
+    ids = {n: m.message_id for n, (m, _) in enumerate(ordered, 1) if m.message_id}
     if cover is not None and cover.message_id:
-        by_id[cover.message_id] = 0
-    extra: dict[int, list[Trailer]] = {}
-    for reply in sorted(replies, key=_when):  # stable: same date keeps mbox order
-        target = _answered(reply, by_id)
-        if target is None:
+        ids[0] = cover.message_id
+    copies = _copies(foreign, [m for m, _ in ordered], cover)
+    collected, report = collect([p for _, p in ordered], ids, [m for m in replies if m is not cover],
+                                foreign={m.message_id for m in foreign if m.message_id} - set(copies),
+                                copies=copies, applier=applier)
+    rest = [p for _, p in unnumbered] if patches else []
+    explicit = cover if cover is not None and cover.subject.number == 0 else None
+    series = assemble(name, [*collected, *rest], source=str(path), cover=explicit,
+                      cover_prose=cover_from_mail(explicit) if explicit else None,
+                      first=mails[0] if mails else None, mails=mails)
+    return series, report
+
+
+def _copies(older: list[Mail], ordered: list[Mail], cover: Mail | None) -> dict[str, int]:
+    """Earlier copies of the series' own mails (a re-sent cover, a resent patch) -> the number each is.
+
+    A cover of the same version and length, a patch of the same version,
+    numbering and summary: a reply to the first copy is about the mail the
+    series keeps.
+    """
+    def numbering(m: Mail) -> tuple[int, int | None, int | None]:
+        return m.subject.version, m.subject.number, m.subject.total
+
+    def summary(m: Mail) -> str:
+        return " ".join(m.subject.summary.split()).casefold()
+
+    out: dict[str, int] = {}
+    for m in older:
+        if not m.message_id:
             continue
-        found = find_trailers(reply.body)
-        for n in (patches if target == 0 else [target]):
-            extra.setdefault(n, []).extend(found)
-    numbered = [p.with_trailers(tuple(extra.get(n, ()))) for n, (_, p) in sorted(patches.items())]
-    return assemble(name, numbered + unnumbered, source=str(path), cover=cover,
-                    cover_prose=cover_from_mail(cover) if cover else None,
-                    first=mails[0] if mails else None)
+        if cover is not None and m.subject.number == 0 and numbering(m) == numbering(cover):
+            out[m.message_id] = 0
+            continue
+        n = next((n for n, p in enumerate(ordered, 1) if numbering(p) == numbering(m) and summary(p) == summary(m)),
+                 None)
+        if n is not None:
+            out[m.message_id] = n
+    return out
 
 
-def _answered(reply: Mail, by_id: dict[str, int]) -> int | None:
-    """The patch number (0 = cover) a reply answers, through its headers or its subject."""
-    for ref in (reply.in_reply_to, *reversed(reply.references)):
-        if ref and ref in by_id:
-            return by_id[ref]
-    return reply.subject.number
+def _newest_copies(unnumbered: list[tuple[Mail, Patch]], older: list[Mail]) -> list[tuple[Mail, Patch]]:
+    """One unnumbered patch per summary: a ``[PATCH RESEND]`` or a re-post replaces the older copy."""
+    newest: dict[str, tuple[Mail, Patch]] = {}
+    for mail, patch in unnumbered:
+        key = " ".join(patch.subject.summary.split()).casefold()
+        if key in newest and _when(newest[key][0]) > _when(mail):
+            older.append(mail)
+            continue
+        older.extend([newest[key][0]] if key in newest else [])
+        newest[key] = (mail, patch)
+    return list(newest.values())
+
+
+def _implicit_cover(patches: list[Mail], others: list[Mail]) -> Mail | None:
+    """The mail the first patch answers when it has no diff and no ``Re:``: a cover without ``0/N``.
+
+    Some send their cover letter with a plain subject (``re-enable
+    IOCB_NOWAIT writes to files v5``); replies to it are replies to the cover.
+    """
+    if not patches or not patches[0].in_reply_to:
+        return None
+    parent = patches[0].in_reply_to
+    return next((m for m in others if m.message_id == parent and not m.subject.is_reply
+                 and "diff --git " not in m.body), None)

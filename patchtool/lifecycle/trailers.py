@@ -1,0 +1,51 @@
+"""``trailers``: the review tags of replies to a posted version, added to the stored series.
+
+The replies come as mbox files or Maildir folders.  A reply is matched to
+the patch it answers by the rules of ``sources.replies`` (the one home of
+them, shared with ``import``): through the Message-Ids of the posting
+recorded in ``[[posted.vN]]`` (``import`` and ``export`` record them),
+walking ``In-Reply-To`` up through other replies, then ``References``,
+then the subject; replies to the cover give their tags to every patch; a
+review tag must name the reply's sender.  The mails of the posting itself
+(a thread re-read in full) are not replies.  Nothing here writes: the CLI
+writes the returned series through ``seriesdir.write_series``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from patchtool.errors import BadInput
+from patchtool.model import Person, Series
+from patchtool.sources.mail import Mail
+from patchtool.sources.mbox import read_mails
+from patchtool.sources.replies import TrailerReport, collect
+
+
+@dataclass(frozen=True)
+class Collected:
+    series: Series
+    report: TrailerReport
+    matched_by_id: bool  # the posting's Message-Ids were known (else subjects only)
+
+
+def collect_trailers(series: Series, sources: Sequence[Path], *, applier: Person | None = None) -> Collected:
+    """``series`` with the trailers the replies in ``sources`` give its current version."""
+    if not series.patches:
+        raise BadInput(f"{series.name} has no patches to add trailers to")
+    mails: list[Mail] = []
+    for source in sources:
+        if not source.exists():
+            raise BadInput("no such mbox or Maildir", source=str(source))
+        mails.extend(read_mails(source))
+    posting = series.posted.get(series.version)
+    ids = {m.number: m.message_id for m in posting.mails} if posting else {}
+    own = set(ids.values())
+    # Patch mails (a thread re-read in full, another version) are not replies; they still end walks.
+    replies = [m for m in mails if m.message_id not in own and (m.subject.is_reply or "diff --git " not in m.body)]
+    foreign = {m.message_id for m in mails if m.message_id and m.message_id not in own} - {
+        r.message_id for r in replies}
+    patches, report = collect(series.patches, ids, replies, foreign=foreign, applier=applier)
+    return Collected(replace(series, patches=patches), report, bool(ids))
