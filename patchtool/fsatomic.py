@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from patchtool import tempdirs
 from patchtool.errors import BadInput
 
 LOCK_NAME = ".patchtool.lock"
@@ -50,16 +51,8 @@ def _start_time(pid: int) -> str:
 
 
 def alive(pid: int, start: str = "") -> bool:
-    """Whether process ``pid`` runs (and is the one that started at ``start``, when given)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not start or not _start_time(pid) or _start_time(pid) == start
+    """Whether process ``pid`` runs (``tempdirs.alive``) and is the one that started at ``start``, when given."""
+    return tempdirs.alive(pid) and (not start or not _start_time(pid) or _start_time(pid) == start)
 
 
 # -- the swap -----------------------------------------------------------------------------
