@@ -18,15 +18,19 @@ STAMP is the newest author date.  Every mail gets its own id, and the
 same series exported twice gets the same ids; a new version, or any
 change to a patch, gets new ones.  The ids go to ``[[posted.vN]]``
 (``via = "export"``) unless that version has a real posting on record.
+``--in-reply-to`` threads the cover under an earlier mail (the previous
+version's cover: ``posted_cover_id``) and heads every ``References``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from email.utils import mktime_tz, parsedate_tz
 from pathlib import Path
 from types import MappingProxyType
+from urllib.parse import unquote
 
 from patchtool.apply import ApplyResult, make_commits
 from patchtool.diffstat import StatOptions, file_stat
@@ -36,6 +40,7 @@ from patchtool.mailfmt import GIT_SIGNATURE, check_header_value, cover_file_name
 from patchtool.model import Patch, PostedMail, Posting, Series, Subject
 
 THREAD_STYLES = ("shallow", "deep")
+_LORE = re.compile(r"https?://lore\.kernel\.org/(?:r|all)/([^/\s]+)/?$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Export:
     base: str
     signature: str
     message_ids: tuple[str, ...] = ()  # the cover's, then each patch's
+    cover_references: tuple[str, ...] = ()  # what the cover replies to (``--in-reply-to``)
 
     @property
     def tip(self) -> str:
@@ -96,6 +102,38 @@ def message_ids(series: Series, email: str) -> tuple[str, ...]:
             *(f"<{_digest(key, str(n))}.{stamp}.git.{email}>" for n in range(1, series.total + 1)))
 
 
+def clean_message_id(text: str) -> str:
+    """A Message-Id given with or without ``<>``, as ``<id>`` (format-patch adds the brackets too)."""
+    bare = check_header_value(text.strip(), "--in-reply-to").removeprefix("<").removesuffix(">")
+    if not bare or any(c.isspace() or c in "<>" for c in bare):
+        raise BadInput(f"--in-reply-to: not a Message-Id: {text!r}")
+    return f"<{bare}>"
+
+
+def _lore_id(link: str) -> str | None:
+    """The Message-Id of a ``https://lore.kernel.org/r/<id>`` link (as reroll records them)."""
+    m = _LORE.match(link.strip())
+    return f"<{unquote(m.group(1))}>" if m else None
+
+
+def posted_cover_id(version: int, *sources: Series) -> str | None:
+    """The cover Message-Id of ``version``: its ``[[posted.vN]]`` record, else ``[cover] message-id``, else a
+    lore link in ``[links]``; ``sources`` in order (the kept version first).  The ``[cover]`` of a series
+    is its own version's, so only a source whose version is ``version`` gives one."""
+    for source in sources:
+        posting = source.posted.get(version)
+        if posting is not None and posting.message_id(0):
+            return posting.message_id(0)
+    for source in sources:
+        if source.version == version and source.cover.message_id:
+            return clean_message_id(source.cover.message_id)
+    for source in sources:
+        found = _lore_id(source.links.get(version, ""))
+        if found:
+            return found
+    return None
+
+
 def record_posting(series: Series, export: Export) -> Series | None:
     """``series`` with the export's ids as ``[[posted.vN]]`` (``via = "export"``); None when that changes nothing.
 
@@ -118,20 +156,26 @@ def build_export(
     *,
     sender_email: str,
     thread: str = "shallow",
+    in_reply_to: str | None = None,
 ) -> Export:
-    """Commits, message ids and patch mails; the cover's id is ``Export.cover_id``."""
+    """Commits, message ids and patch mails; the cover's id is ``Export.cover_id``.
+
+    ``in_reply_to`` (a Message-Id) threads the cover under it and heads every
+    patch's ``References``, as ``git format-patch --in-reply-to`` does.
+    """
     if thread not in THREAD_STYLES:
         raise BadInput(f"--thread must be one of {', '.join(THREAD_STYLES)}, not {thread!r}")
     commits = make_commits(store, series.patches, result)
     # The `From <sha>` lines name the commit a patch came from, when known (zeros for a mail's).
     shown = [p.commit or c for p, c in zip(series.patches, commits, strict=True)]
     ids = message_ids(series, sender_email)
+    above = (clean_message_id(in_reply_to),) if in_reply_to else ()
     signature = git_signature(store)
     stat_options = StatOptions()  # format-patch's per-patch stats are always 72 wide
     mails = []
     before = result.base_tree
     for n, (patch, applied, commit) in enumerate(zip(series.patches, result.patches, shown, strict=True), 1):
-        refs = [ids[0]] if thread == "shallow" else list(ids[:n])
+        refs = [*above, ids[0]] if thread == "shallow" else [*above, *ids[:n]]
         # With a cover letter git numbers every patch, even 1/1.
         subject: Subject = replace(series.subject_for(n), number=n, total=series.total)
         text = render_patch(
@@ -143,7 +187,7 @@ def build_export(
         mails.append(MailFile(patch_file_name(n, patch.subject.summary, version=series.version), text))
         before = applied.tree
     return Export(cover_file_name(version=series.version), ids[0], tuple(mails), commits, result.commit, signature,
-                  ids)
+                  ids, above)
 
 
 def write_files(export: Export, cover_text: str, out_dir: Path | None, mbox: Path | None = None) -> list[Path]:

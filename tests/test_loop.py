@@ -129,6 +129,13 @@ def test_the_whole_loop(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixtur
     theirs = repo.git("range-diff", "--no-color", "base..acked", "base..v2-commits")
     assert SHA.sub("<id>", ours) == SHA.sub("<id>", theirs)
 
+    # v2 threads under v1's cover, whose id the export of v1 recorded.
+    assert main(["export", str(folder), "-o", str(tmp_path / "out-v2"), "--in-reply-to", "previous",
+                 "--repo", r]) == 0
+    cover = next((tmp_path / "out-v2").glob("v2-0000-*.patch")).read_text()
+    assert f"\nIn-Reply-To: {cover_id}\n" in cover and f"\nReferences: {cover_id}\n" in cover
+    capsys.readouterr()
+
     # status: LIB B acked by its maintainer on patch 2; LIB A's patch 1 has no ack yet.
     assert main(["status", str(folder), "--repo", r]) == 1
     status = capsys.readouterr().out

@@ -38,9 +38,9 @@ def cover_cmd(
     loaded = based_on(git, loaded, base) if base is not None else loaded
     changes = ""
     if with_range_diff:
-        from patchtool.lifecycle.rangediff import previous_version, range_diff, series_version
+        from patchtool.lifecycle.rangediff import against_previous
 
-        changes = range_diff(git, series_version(folder, previous_version(folder, loaded.version)), loaded)
+        changes = against_previous(git, folder, loaded)
     text = cover_letter(git, loaded, template=template, stat_width=stat_width,
                         stat_graph_width=stat_graph_width, range_diff=changes)
     if output is None:

@@ -11,6 +11,7 @@ from patchtool.cli.app import app
 from patchtool.cli.cover_cmd import BaseOverride
 from patchtool.cli.series_cmds import RepoOption, load_series, writes_series
 from patchtool.errors import BadInput
+from patchtool.model import Series
 
 
 @app.command("export")
@@ -27,6 +28,11 @@ def export_cmd(
     template: Annotated[str | None, typer.Option(
         "--template", help="The cover template (default: the series' [render] template, else git).")] = None,
     base: BaseOverride = None,
+    in_reply_to: Annotated[str | None, typer.Option(
+        "--in-reply-to", help="Thread the cover under this Message-Id, or `previous`: the last version's cover.")]
+    = None,
+    with_range_diff: Annotated[bool, typer.Option(
+        "--range-diff", help="Add `Range-diff against vN:` for the newest version kept in history/.")] = False,
 ) -> int:
     """Write the cover letter and patches as `git format-patch --cover-letter --thread --base` would."""
     from patchtool.apply import apply_series
@@ -44,18 +50,26 @@ def export_cmd(
     folder, loaded = load_series(series)
     git_repo = GitRepo.open(repo)
     stored, loaded = loaded, (based_on(git_repo, loaded, base) if base is not None else loaded)
+    parent = _previous_cover(folder, stored) if in_reply_to == "previous" else in_reply_to
+    changes = ""
+    if with_range_diff:
+        from patchtool.lifecycle.rangediff import against_previous
+
+        changes = against_previous(git_repo, folder, loaded)
     with git_repo.scratch() as store:
         result = apply_series(store, series_base(loaded, store), loaded.patches)
         committer = git_ident(store)
         sender = loaded.cover.author or (committer.person if committer else None)
         if sender is None:
             raise BadInput("no sender: set [cover] from in series.toml or user.name/user.email in git config")
-        export = build_export(store, loaded, result, sender_email=sender.email, thread=thread)
+        export = build_export(store, loaded, result, sender_email=sender.email, thread=thread,
+                              in_reply_to=parent)
         if output is not None or mbox is not None:
             tip = (loaded.patches[-1].commit if loaded.patches else None) or export.tip
             context = cover_context(store, loaded, result, CoverOptions(
                 stat=StatOptions.from_render(dict(loaded.render)), message_id=export.cover_id, tip=tip,
-                committer=committer, signature=export.signature))
+                references=export.cover_references, committer=committer, signature=export.signature,
+                range_diff=changes.rstrip("\n")))
             cover_text = render_cover(context, template_for(loaded, template))
             for path in write_files(export, cover_text, output, mbox):
                 typer.echo(str(path))
@@ -67,3 +81,18 @@ def export_cmd(
             tip = write_branch(git_repo, store, export, branch, force=force)
             typer.echo(f"branch {branch}: {tip}")
     return 0
+
+
+def _previous_cover(folder: Path, series: Series) -> str:
+    """``--in-reply-to previous``: the Message-Id of the cover of the newest version kept in history/."""
+    from patchtool.export import posted_cover_id
+    from patchtool.lifecycle.rangediff import previous_version, series_version
+
+    version = previous_version(folder, series.version)
+    found = posted_cover_id(version, series_version(folder, version), series)
+    if found is None:
+        raise BadInput(f"--in-reply-to previous: no Message-Id known for the v{version} cover (no "
+                       f"[[posted.v{version}]] record, [cover] message-id or lore link in [links]): "
+                       "give --in-reply-to MSGID",
+                       source=str(folder))
+    return found

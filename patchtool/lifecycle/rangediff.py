@@ -41,6 +41,11 @@ def previous_version(folder: Path, current: int) -> int:
     return older[-1]
 
 
+def against_previous(repo: GitRepo, folder: Path, series: Series) -> str:
+    """The ``Range-diff against vN:`` text of a cover: ``series`` against the newest version kept in history/."""
+    return range_diff(repo, series_version(folder, previous_version(folder, series.version)), series)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The range-diff text and, per version not compared on its own base, how it was placed."""
