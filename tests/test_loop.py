@@ -97,13 +97,14 @@ def test_the_whole_loop(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixtur
     repo.git("am", "-q", *sorted(str(p) for p in (folder / "patches").glob("*.patch")))
     assert "Acked-by: Bob Beta" in repo.git("log", "-1", "--format=%B", "HEAD~3")
 
-    # Rework on a branch: patch 4 edited, a sixth patch added.
+    # Rework on a branch: patch 4's code and patch 5's message edited, a sixth patch added.
     repo.git("checkout", "-q", "-b", "rework", "v1")
     rebase_i(repo, tmp_path, "base", {4: "edit"})
     repo.write("lib/d.c", (repo.path / "lib/d.c").read_text().replace("d line 20\n", "d line 20 too\n"))
     repo.git("add", "-A")
     repo.git("commit", "-q", "--amend", "--no-edit")
     repo.git("rebase", "--continue", env={"GIT_EDITOR": "true"})
+    repo.git("commit", "-q", "--amend", "-m", f"lib: change e\n\nBecause e needed it, as reviewed.\n\n{ADA}")
     repo.write("lib/f.c", "new\n")
     repo.commit(f"lib: add f\n\n{ADA}")
     capsys.readouterr()
@@ -113,6 +114,7 @@ def test_the_whole_loop(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert v2.version == 2 and (folder / "history" / "v1" / "series.toml").is_file()
     assert re.search(r"^  2 -> 2 +unchanged", out, re.MULTILINE)
     assert re.search(r"^  4 -> 4 +edited", out, re.MULTILINE)
+    assert re.search(r"^  5 -> 5 +edited \(message\)", out, re.MULTILINE)
     assert re.search(r"-> 6 +new", out)
     assert "Acked-by: Bob Beta <bob@example.org>" in [str(t) for t in v2.patches[1].trailers]  # carried
     assert not any(t.key == "Acked-by" for t in v2.patches[3].trailers)  # edited: reported, not carried

@@ -135,7 +135,7 @@ def trailers_cmd(
     collected = collect_trailers(read_series(folder), mailboxes, applier=_identity(repo))
     if not collected.matched_by_id:
         typer.echo(f"patchtool: no Message-Ids recorded for v{collected.series.version} "
-                   "([[posted]]): replies matched by their subjects only", err=True)
+                   "([[posted]]): replies matched by the lines they quote and their subjects", err=True)
     for line in added_lines(collected.report):
         typer.echo(line)
     for line in refused_lines(collected.report):

@@ -4,8 +4,9 @@ The replies come as mbox files or Maildir folders.  A reply is matched to
 the patch it answers by the rules of ``sources.replies`` (the one home of
 them, shared with ``import``): through the Message-Ids of the posting
 recorded in ``[[posted.vN]]`` (``import`` and ``export`` record them),
-walking ``In-Reply-To`` up through other replies, then ``References``,
-then the subject; replies to the cover give their tags to every patch; a
+walking ``In-Reply-To`` up through other replies, then ``References``;
+a reply whose headers name no mail at hand goes to the patch whose changed
+lines it quotes (``quoted_patch``); then the subject; replies to the cover give their tags to every patch; a
 review tag must name the reply's sender.  The mails of the posting itself
 (a thread re-read in full) are not replies.  Nothing here writes: the CLI
 writes the returned series through ``seriesdir.write_series``.
@@ -28,7 +29,7 @@ from patchtool.sources.replies import TrailerReport, collect
 class Collected:
     series: Series
     report: TrailerReport
-    matched_by_id: bool  # the posting's Message-Ids were known (else subjects only)
+    matched_by_id: bool  # the posting's Message-Ids were known (else quotes and subjects only)
 
 
 def collect_trailers(series: Series, sources: Sequence[Path], *, applier: Person | None = None) -> Collected:
@@ -47,5 +48,40 @@ def collect_trailers(series: Series, sources: Sequence[Path], *, applier: Person
     replies = [m for m in mails if m.message_id not in own and (m.subject.is_reply or "diff --git " not in m.body)]
     foreign = {m.message_id for m in mails if m.message_id and m.message_id not in own} - {
         r.message_id for r in replies}
+    known = own | {m.message_id for m in mails if m.message_id}
+    replies = [_by_quote(r, series, ids) if not _threaded(r, known) else r for r in replies]
     patches, report = collect(series.patches, ids, replies, foreign=foreign, applier=applier)
-    return Collected(replace(series, patches=patches), report, bool(ids))
+    return Collected(replace(series, patches=patches), report, bool(own))
+
+
+def _threaded(reply: Mail, known: set[str]) -> bool:
+    """Whether the reply's headers name a mail at hand (then the thread, not a quote, decides)."""
+    return any(ref in known for ref in (*reply.in_reply_to_all, reply.in_reply_to, *reply.references) if ref)
+
+
+def quoted_patch(body: str, series: Series) -> int | None:
+    """The patch whose changed lines a reply quotes (``> +line``): the one that holds most of them,
+    at least half, and more than any other; None when the quote says nothing clear."""
+    quoted = {line.lstrip(">").lstrip(" ")[:200] for line in body.splitlines() if line.startswith(">")}
+    changed = {q for q in quoted if q[:1] in "+-" and not q.startswith(("+++ ", "--- ")) and q[1:].strip()}
+    if len(changed) < 2:
+        return None
+    scores = []
+    for n, patch in enumerate(series.patches, 1):
+        lines = {line[:200] for line in patch.diff.splitlines() if line[:1] in "+-"}
+        scores.append((len(changed & lines), n))
+    scores.sort(reverse=True)
+    best, n = scores[0]
+    if best * 2 < len(changed) or (len(scores) > 1 and scores[1][0] == best):
+        return None
+    return n
+
+
+def _by_quote(reply: Mail, series: Series, ids: dict[int, str]) -> Mail:
+    """A reply whose headers lead nowhere known, pointed at the patch it quotes (its recorded id,
+    or a stand-in id added to ``ids``)."""
+    n = quoted_patch(reply.body, series)
+    if n is None:
+        return reply
+    target = ids.setdefault(n, f"<patchtool.quoted.{n}@{series.name}>")
+    return replace(reply, in_reply_to=target, in_reply_to_all=(target,))
