@@ -382,3 +382,28 @@ def test_export_on_a_base_that_holds_a_patch_writes_nothing(project: tuple[Repo,
     assert code == 2 and err.count("\n") == 1
     assert f"patch 2 is already in {pick}" in err
     assert not out_dir.exists()
+
+
+def test_a_mode_change_the_base_already_has_is_clean_as_git_am_takes_it(repo: Repo, tmp_path: Path,
+                                                                         capsys: Capsys) -> None:
+    """Found by the generated-series oracle: git am applies (and commits) a mode-only patch whose mode
+    the file already has, so it is clean, not applied."""
+    repo.write("a.c", "}\n" * 25)
+    repo.commit("base")
+    repo.git("tag", "base")
+    repo.git("checkout", "-q", "-b", "mode")
+    (repo.path / "a.c").chmod(0o755)
+    repo.commit("a: make it executable")
+    repo.git("checkout", "-q", "-b", "other", "base")
+    (repo.path / "a.c").chmod(0o755)
+    repo.commit("a: executable upstream")
+    repo.git("tag", "upstream")
+    folder = tmp_path / "s"
+    assert main(["import", "base..mode", "-o", str(folder), "--repo", str(repo.path)]) == 0
+    before = repo.git("rev-parse", "HEAD").strip()
+    repo.git("am", "-q", *map(str, _patch_files(folder)))
+    assert repo.git("rev-parse", "HEAD~1").strip() == before  # git am took it (an empty commit)
+    capsys.readouterr()
+    code, out, _ = run(capsys, "check", str(folder), "--base", "upstream", "--json", "--repo", str(repo.path))
+    assert code == 0
+    assert [p["status"] for p in json.loads(out)["bases"][0]["patches"]] == ["clean"]

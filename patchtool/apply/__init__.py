@@ -17,9 +17,11 @@ The verdicts are ``git am``'s: a patch that ``git apply`` takes is clean or
 offset; one only ``git am -3`` takes (a three-way merge from the pre-image
 blobs named in its ``index`` lines) is 3way; anything else conflicts, and
 the rest of the series is still checked on top of what applied.  A patch
-that applies but leaves the tree as it was is ``applied``: its changes are
-already there, what ``git am -3`` skips with "No changes -- Patch already
-applied." and ``git rebase`` drops as "patch contents already upstream".
+that only the three-way merge takes and that leaves the tree as it was is
+``applied``: its changes are already there, what ``git am -3`` skips with
+"No changes -- Patch already applied." and ``git rebase`` drops as "patch
+contents already upstream".  (A plain apply that changes nothing, a mode the
+file already has, stays clean: git am commits it as it is.)
 ``apply_series_git`` is the first, ``git apply --cached`` based version,
 kept as the reference the tests and the benchmark compare against.
 """
@@ -50,7 +52,7 @@ class Status(enum.Enum):
     OFFSET = "offset"
     THREEWAY = "3way"
     CONFLICT = "conflict"
-    APPLIED = "applied"  # lands, but changes nothing: the base holds the patch already
+    APPLIED = "applied"  # lands only by 3-way, changing nothing: the base holds the patch already
 
 
 @dataclass(frozen=True)
@@ -447,7 +449,11 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyRe
             except PathConflict as exc:
                 status, problems = Status.CONFLICT, (Problem(str(exc).split(":", 1)[0], None, str(exc)),)
             else:
-                if tree == before and patch.files:  # decided by content: the tree already holds it
+                # Decided by content, where git am -3 decides it: the plain apply failed and the
+                # three-way merge leaves the tree as it was ("No changes -- Patch already applied").
+                # A plain apply that changes nothing (a mode the file already has) is clean:
+                # git am commits it as it is.
+                if tree == before and patch.files and status is Status.THREEWAY:
                     status, offsets = Status.APPLIED, ()
         results.append(PatchResult(
             number=number, patch=patch, status=status, tree=tree, problems=problems,
@@ -484,7 +490,7 @@ def apply_series_git(store: GitRepo, base: str, patches: Sequence[Patch]) -> App
         status, problems = _apply_one_git(store, diff)
         if status is not Status.CONFLICT:
             before, tree = tree, store.text("write-tree").strip()
-            if tree == before and diff:
+            if tree == before and diff and status is Status.THREEWAY:
                 status = Status.APPLIED
         results.append(PatchResult(
             number=number, patch=patch, status=status, tree=tree, problems=problems,
