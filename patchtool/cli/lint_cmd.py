@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, series_path, writes_series
-from patchtool.errors import BadInput
+from patchtool.cli.series_cmds import JsonOption, optional_repo, series_path, writes_series
 
 if TYPE_CHECKING:
     from patchtool.gitrepo import GitRepo
@@ -97,19 +96,13 @@ def lint_cmd(
 ) -> int:
     """Pre-posting checks: subjects, sign-offs, trailers, whitespace, markers, applying, recipients, checkpatch."""
     from patchtool import render
-    from patchtool.gitrepo import GitRepo
     from patchtool.lint import fix_recipients, lint_series
     from patchtool.seriesdir import read_series, write_series
 
     folder = series_path(series)
     loaded = read_series(folder)
-    git: GitRepo | None
-    try:
-        git = GitRepo.open(repo or Path("."))
-    except BadInput:
-        if repo is not None or base is not None:
-            raise
-        git = None
+    git = optional_repo(repo, required=base is not None)
+    if git is None:
         typer.echo("patchtool: no git repository here: only the checks that need none are run", err=True)
     if sys.stderr.isatty() and not json and git is not None:
         report = _with_progress(loaded, git, base, profile)

@@ -14,6 +14,7 @@ from patchtool.errors import BadInput
 from patchtool.model import Person
 
 if TYPE_CHECKING:
+    from patchtool.gitrepo import GitRepo
     from patchtool.model import Series
     from patchtool.sources.replies import TrailerReport
 
@@ -45,6 +46,19 @@ def writes_series(command: str, when: Callable[[dict[str, Any]], bool] = lambda 
         return run  # type: ignore[return-value]
 
     return wrap
+
+
+def optional_repo(repo: Path | None, *, required: bool) -> GitRepo | None:
+    """The repository at ``repo`` (default: here), or None when there is none and ``required`` is false
+    (the commands that still answer without one: lint, status, diffstat)."""
+    from patchtool.gitrepo import GitRepo
+
+    try:
+        return GitRepo.open(repo or Path("."))
+    except BadInput:
+        if required or repo is not None:
+            raise
+        return None
 
 
 def series_path(name: str) -> Path:

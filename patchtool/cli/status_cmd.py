@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, series_path
-from patchtool.errors import BadInput
+from patchtool.cli.series_cmds import JsonOption, optional_repo, series_path
 
 if TYPE_CHECKING:
     from patchtool.lifecycle.status import Coverage, SectionStatus, StatusReport
@@ -128,18 +127,11 @@ def status_cmd(
 ) -> int:
     """Can I send it? Each patch's trailers, and per touched MAINTAINERS section whether its M:/R: acked."""
     from patchtool import render
-    from patchtool.gitrepo import GitRepo
     from patchtool.lifecycle.status import series_status
     from patchtool.seriesdir import read_series
 
     loaded = read_series(series_path(series))
-    git: GitRepo | None
-    try:
-        git = GitRepo.open(repo or Path("."))
-    except BadInput:
-        if repo is not None or base is not None:
-            raise
-        git = None
+    git = optional_repo(repo, required=base is not None)
     report = series_status(loaded, git, base, all_sections=all_sections)
     typer.echo(render.to_json(report_json(report)) if json else report_text(report))
     if report.note:
