@@ -27,7 +27,7 @@ from patchtool.apply import ApplyResult, PatchResult, Problem, apply_series
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitError, GitRepo
 from patchtool.model import Patch, Series
-from patchtool.tempdirs import interrupts_held, sweep
+from patchtool.tempdirs import interrupts_held, sweep_after
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -188,7 +188,7 @@ def _stop(workers: Iterable[BaseProcess]) -> None:
             proc.kill()  # in case it did not lead its group yet
     for proc in workers:
         proc.join()
-    sweep()
+    sweep_after(proc.pid for proc in workers if proc.pid is not None)
 
 
 def _worker(conn: Connection, parents: list[Connection], git_dir: str, work_tree: str | None,

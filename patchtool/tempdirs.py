@@ -28,7 +28,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 KINDS = ("objects", "fp", "checkpatch", "merge", "marks", "sizes")
@@ -66,16 +66,31 @@ def temp_dir(kind: str) -> Iterator[Path]:
 def sweep() -> list[Path]:
     """Remove the folders of patchtool processes that are gone; returns what was removed."""
     removed: list[Path] = []
+    for path, pid in _ours():
+        if _abandoned(str(path), pid):
+            remove(path)
+            removed.append(path)
+    return removed
+
+
+def sweep_after(groups: Iterable[int], timeout: float = 0.5) -> None:
+    """``sweep`` once the process groups just killed (SIGKILL) have died out, waiting at most
+    ``timeout`` seconds: a git that a killed worker ran may still hold a folder's lock, or write into
+    it, for a moment after its SIGKILL, and would keep or recreate the folder."""
+    groups = set(groups)
+    deadline = time.monotonic() + timeout
+    while any(group_alive(g) for g in groups) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    sweep()
+
+
+def _ours() -> list[tuple[Path, int]]:
+    """(folder, owner's pid) of every ``patchtool-`` folder in the temp directory."""
     try:
         entries = list(os.scandir(tempfile.gettempdir()))
     except OSError:
-        return removed
-    for entry in entries:
-        m = _NAME.match(entry.name)
-        if m and _abandoned(entry.path, int(m.group(1))):
-            remove(Path(entry.path))
-            removed.append(Path(entry.path))
-    return removed
+        return []
+    return [(Path(e.path), int(m.group(1))) for e in entries if (m := _NAME.match(e.name))]
 
 
 def _abandoned(path: str, pid: int) -> bool:
@@ -112,6 +127,30 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return True  # no /proc: existing is alive
     return state != b"Z"
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether process group ``pgid`` has a member that has not died (zombies do not count)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return True  # no /proc: existing is alive
+    for entry in entries:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    state, _ppid, pgrp = fh.read().rpartition(b")")[2].split()[:3]
+            except (OSError, ValueError):
+                continue
+            if int(pgrp) == pgid and state != b"Z":
+                return True
+    return False
 
 
 def remove(path: Path) -> None:
