@@ -33,7 +33,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from patchtool.apply.trees import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, blob_id
+from patchtool.apply.trees import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, ancestors, blob_id
+from patchtool.diffparse import may_create
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.hunkapply import (
@@ -200,7 +201,8 @@ class _Applier:
 
     def _one(self, sec: _Section, fc: FileChange, current: Callable[[str], Entry | None],
              original: Callable[[str], Entry | None], read: Callable[[str], bytes], out: _Outcome) -> None:
-        if fc.kind is ChangeKind.ADD:
+        # A quilt/diff -u section may create the file without saying so (diffparse.may_create).
+        if fc.kind is ChangeKind.ADD or (may_create(fc) and current(fc.old_path or "") is None):
             path = fc.new_path or ""
             if current(path) is not None:
                 raise _Refused(f"{path}: already exists in the base")
@@ -295,6 +297,9 @@ class _Applier:
                     return None, f"3-way merge impossible: mode change for {fc.old_path}, which is not in the base"
                 fake[fc.old_path] = (sec.old_mode or current[0], current[1])
                 continue
+            if data is None and not sec.old_id:
+                # git am: "sha1 information is lacking or useless", as for any diff not made by git.
+                return None, f"3-way merge impossible: no index line for {fc.old_path} (the diff was not made by git)"
             if data is None:
                 return None, (f"3-way merge impossible: the repository lacks the pre-image blob {sec.old_id} "
                               f"of {fc.old_path}")
@@ -338,19 +343,39 @@ class _Applier:
         return changes, ""
 
     def _renamed_in_base(self, fake: dict[str, Entry]) -> dict[str, str]:
-        """Pre-image paths the current tree no longer has but holds under another name."""
+        """Pre-image paths the current tree no longer has, and the name it holds each under.
+
+        git's rename search, between the pre-image files and only the candidates for where they
+        went: the files beside each (in its folder, or the nearest one above that the base still
+        has) that the base's store holds.  Never the whole tree: a large tree costs what the
+        series costs, and a blob missing elsewhere (a partial clone) does not matter.
+        """
         gone = [p for p in fake if self.trees.get(p) is None]
         if not gone:
             return {}
-        # Rare: git's rename detection needs both trees in the object store.
-        self.trees.write()
-        ancestor = Trees(self.trees.store, EMPTY_TREE)
-        ancestor.dirs[""] = {}
-        for path, entry in fake.items():
-            ancestor.set(path, entry)
-        fake_tree = ancestor.flush()
-        ancestor.write()
-        renames = self.trees.store.find_renames(fake_tree, self.trees.root)
+        candidates: dict[str, Entry] = {}
+        for path in gone:
+            folder = next((a for a in reversed(["", *ancestors(path)]) if self.trees.get_dir(a) is not None), "")
+            for name, entry in (self.trees.get_dir(folder) or {}).items():
+                where = "/".join(filter(None, (folder, name.decode("utf-8", "surrogateescape"))))
+                if _type(entry[0]) == _REGULAR and where not in fake:  # files and symlinks: not folders
+                    candidates[where] = entry
+        ours = self.trees.new_blobs  # what earlier patches of the series made
+        present = self.trees.store.object_ids(oid for _, oid in candidates.values() if oid not in ours)
+        candidates = {p: e for p, e in candidates.items() if e[1] in present or e[1] in ours}
+        if not candidates:
+            return {}
+        # git's similarity wants both sides in the store: two small trees of just these files.
+        sides = []
+        for files in ({p: fake[p] for p in gone}, candidates):
+            side = Trees(self.trees.store, EMPTY_TREE)
+            side.dirs[""] = {}
+            for path, entry in files.items():
+                side.set(path, entry)
+            sides.append(side.flush())
+            side.write()
+        self.trees.write()  # the pre-image blobs the index lines named, when only we hold them
+        renames = self.trees.store.find_renames(*sides)
         return {p: renames[p] for p in gone if p in renames}
 
     def _merge3(self, path: str, o: Entry | None, a: Entry | None, t: Entry | None) -> Entry | str | None:
@@ -388,6 +413,9 @@ class _Applier:
 
 def _type(mode: str) -> int:
     return int(mode, 8) & 0o170000
+
+
+_REGULAR = _type("100644")
 
 
 def _text(line: bytes) -> str:

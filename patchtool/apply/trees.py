@@ -105,6 +105,14 @@ class Trees:
         self.dirs[d] = entries
         return entries
 
+    def get_dir(self, d: str) -> dict[bytes, Entry] | None:
+        """The entries of folder ``d`` of the current tree, or None when it has no such folder."""
+        if d:
+            entry = self.get(d)
+            if entry is None or entry[0] != TREE_MODE:
+                return None
+        return self._dir(d)
+
     def get(self, path: str) -> Entry | None:
         d, name = _split(path)
         for a in ancestors(path):  # under a file there is nothing
