@@ -92,7 +92,7 @@ def _check_on(git_dir: str, work_tree: str | None, commit: str, patches: tuple[P
     # A GitRepo of its own, a scratch store of its own (in a worker process, or the only one).
     repo = GitRepo(Path(git_dir), Path(work_tree) if work_tree else None)
     with repo.scratch() as store:
-        return apply_series(store, commit, patches)
+        return apply_series(store, commit, patches, write=False)  # a check reads no tree back
 
 
 def check_series(

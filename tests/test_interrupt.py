@@ -218,10 +218,13 @@ def test_ctrl_c_stops_the_check_matrix_at_once(matrix: tuple[Path, Path], tmp_pa
               tmp_path / "check", tty=tty)
     seen: set[str] = set()
 
-    def two_bases_done() -> bool:  # a base's scratch object store appeared, and went: that base is done
+    def two_bases_done() -> bool:
+        # A base's scratch object store appeared and went: the worker is done with it.  A third
+        # store means a worker was given its next base, which it is only once the parent has its
+        # result: at least one base is done as far as the report goes.
         now = {name for name in run.scratch() if name.startswith("patchtool-objects-")}
         seen.update(now)
-        return len(seen - now) >= 2
+        return len(seen - now) >= 2 and len(seen) >= 3
 
     run.wait_until(two_bases_done, "finished base")
     elapsed = run.interrupt(how)

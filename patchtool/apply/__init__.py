@@ -438,8 +438,12 @@ def _hunk_problem(path: str, f: HunkFailure) -> Problem:
     )
 
 
-def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyResult:
-    """Apply ``patches`` in order on ``base`` in ``store`` (a scratch view of the repository)."""
+def apply_series(store: GitRepo, base: str, patches: Sequence[Patch], *, write: bool = True) -> ApplyResult:
+    """Apply ``patches`` in order on ``base`` in ``store`` (a scratch view of the repository).
+
+    The verdicts and tree ids are computed in process (SHA-1 over git's bytes); with ``write``
+    the new blobs and trees are written into the scratch store too, for callers that go on to
+    read them (diffstat, cover, export, range-diff, rebase).  ``check`` only needs the ids."""
     store.require_scratch()
     commit, trees = Trees.load(store, base, {path for p in patches for fc in p.files for path in fc.paths})
     base_tree = trees.root
@@ -490,7 +494,8 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch]) -> ApplyRe
         ))
         if status is Status.CONFLICT:
             failed_paths |= set(patch.paths)
-    trees.write()
+    if write:
+        trees.write()
     return ApplyResult(base=base, commit=commit, base_tree=base_tree, patches=tuple(results))
 
 
