@@ -9,9 +9,11 @@ shipped template by name or the user's own file, always in jinja2's
 sandbox with StrictUndefined: an unknown variable or an escape attempt is
 bad input, never a traceback.
 
-The ``.mailmap`` used is the one in the series' result tree: what ``git
-shortlog`` reads in a checkout of the series' tip, and what git reads in a
-bare repository (``mailmap.blob`` defaults to ``HEAD:.mailmap``) at that tip.
+The ``.mailmap`` used is the one git itself would use for ``git shortlog``
+or ``git format-patch --cover-letter`` in the repository
+(``patchtool.mailmap.repo_mailmap``): the work tree's ``.mailmap`` as it is
+on disk, ``mailmap.blob`` (``HEAD:.mailmap`` in a bare repository) and
+``mailmap.file``; not the base's or the series' tree.
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ from patchtool.mailfmt import (
     subject_header,
     threading_headers,
 )
+from patchtool.mailmap import repo_mailmap
 from patchtool.model import Person, Series, Subject
-from patchtool.shortlog import FORMAT_PATCH, SHORTLOG_W, Mailmap, group_by_author, parse_mailmap, render_shortlog
+from patchtool.shortlog import FORMAT_PATCH, SHORTLOG_W, group_by_author, render_shortlog
 
 DEFAULT_TEMPLATE = "git"
 _IDENT = re.compile(r"^(.*) <(.*)> (\d+) ([+-]\d{4})$")
@@ -71,13 +74,6 @@ def git_ident(store: GitRepo) -> Ident | None:
     if not m:
         return None
     return Ident(Person(m.group(1), m.group(2)), epoch_date(int(m.group(3)), m.group(4)))
-
-
-def read_mailmap(store: GitRepo, tree: str | None) -> Mailmap | None:
-    if tree is None:
-        return None
-    blob = store.read_blobs([f"{tree}:.mailmap"]).get(f"{tree}:.mailmap")
-    return parse_mailmap(blob.decode("utf-8", "replace")) if blob is not None else None
 
 
 def _blurb(series: Series) -> tuple[str, list[dict[str, Any]], str, list[dict[str, Any]], str]:
@@ -135,7 +131,7 @@ def cover_context(store: GitRepo, series: Series, result: ApplyResult, options: 
     if not subject.summary:  # git's placeholder, so an untitled series gives git's own cover
         subject = replace(subject, summary="*** SUBJECT HERE ***")
     headers = _headers(series, sender, date, subject, options)
-    mailmap = read_mailmap(store, result.result_tree)
+    mailmap = repo_mailmap(store)
     entries = [(p.author.name, p.author.email, p.subject.summary) for p in series.patches]
     blurb, changes, changelog, links, links_text = _blurb(series)
     patches = [{

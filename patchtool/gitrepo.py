@@ -162,6 +162,9 @@ class GitRepo:
     def __init__(self, git_dir: Path, work_tree: Path | None):
         self.git_dir = git_dir
         self.work_tree = work_tree
+        # The user's work tree, kept by a scratch view (whose own work_tree is None): where git
+        # would read files such as .mailmap. None for a bare repository.
+        self.origin_work_tree = work_tree
         self._env_extra: dict[str, str] = {}
 
     # -- opening ---------------------------------------------------------
@@ -296,6 +299,17 @@ class GitRepo:
             pos += n + 1
         return result
 
+    def config_value(self, key: str, *, path: bool = False) -> str | None:
+        """The value git uses for ``key`` (the last one set, includes followed), None when unset;
+        ``path``: ``~`` expanded as git expands a pathname. Broken config is one BadInput line."""
+        proc = self.run_status("config", *(["--type=path"] if path else []), "--get", key)
+        if proc.returncode == 1:
+            return None
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise BadInput(f"git config {key}: {err[0] if err else f'exit {proc.returncode}'}")
+        return proc.stdout.decode("utf-8", "surrogateescape").removesuffix("\n")
+
     def read_path(self, treeish: str, path: str) -> bytes | None:
         """The blob at ``path`` in ``treeish`` (a commit or tree), or None when there is none."""
         proc = self.run_status("cat-file", "blob", f"{treeish}:{path}")
@@ -332,6 +346,7 @@ class GitRepo:
         """
         with temp_dir("objects") as tmp:
             view = GitRepo(self.git_dir, None)
+            view.origin_work_tree = self.origin_work_tree
             alternates = [str(self.objects_dir)]
             inherited = self._env_extra.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
             if inherited:

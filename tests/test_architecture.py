@@ -29,6 +29,7 @@ RANKS = {
     "gitrepo": 2,
     "maintainers": 2,
     "shortlog": 2,
+    "mailmap": 3,
     "datafiles": 2,
     "mailfmt": 3,
     "sources": 3,

@@ -7,7 +7,11 @@ either as written or as ``.mailmap`` maps it, and the same for the
 committer.  Here the committer is the *sender*, the person the series goes
 out from: the cover letter's From, else the committer of the patch's commit
 when the repository has it, else the mail's own From.  ``.mailmap`` is the
-base's (the tree the patches go to; ``git log``'s ``%aE``/``%aN``).
+one git applies in the repository (``patchtool.mailmap.repo_mailmap``: the
+work tree's file, ``mailmap.blob``, ``mailmap.file``), the same the cover
+letter's shortlog uses: NIPA runs ``git log --format=%aE/%aN`` in its tree,
+which is what git's own lookup gives there, and a maintainer's remapping
+of an author after the base counts here as it does in their ``git log``.
 
 A sign-off that matches only by name, under another address, passes NIPA
 and is a warning here (the DCO names a person, but a maintainer's scripts
@@ -20,8 +24,9 @@ import re
 from collections.abc import Iterator
 
 from patchtool.lint.findings import Context, Finding, Severity, Skipped
+from patchtool.mailmap import repo_mailmap
 from patchtool.model import Patch, Person
-from patchtool.shortlog import Mailmap, parse_mailmap
+from patchtool.shortlog import Mailmap
 
 _SOB = re.compile(r"^\s*signed-off-by:", re.IGNORECASE)
 
@@ -60,14 +65,6 @@ def same_person(a: Person, b: Person, mailmap: Mailmap | None) -> bool:
     return bool(a_mails & b_mails)
 
 
-def _mailmap(ctx: Context) -> Mailmap | None:
-    commit = ctx.base or ctx.tools
-    if ctx.repo is None or commit is None:
-        return None
-    blob = ctx.repo.read_path(commit, ".mailmap")
-    return parse_mailmap(blob.decode("utf-8", "replace")) if blob is not None else None
-
-
 def _committers(ctx: Context) -> dict[str, Person]:
     """The committer of each patch commit the repository has, by commit id."""
     shas = [p.commit for p in ctx.series.patches if p.commit]
@@ -95,7 +92,7 @@ def sender_of(ctx: Context, patch: Patch, committers: dict[str, Person]) -> tupl
 
 
 def check(ctx: Context) -> Iterator[Finding | Skipped]:
-    mailmap = _mailmap(ctx)
+    mailmap = repo_mailmap(ctx.repo) if ctx.repo is not None else None
     committers = _committers(ctx)
     unknown_sender = []
     for n, patch in enumerate(ctx.series.patches, 1):
