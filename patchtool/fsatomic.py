@@ -99,11 +99,18 @@ def swap_in(new: Path, folder: Path) -> None:
 
 
 def sweep(folder: Path) -> None:
-    """Remove what killed writers left beside ``folder``; put an old folder back if the name is empty."""
+    """Remove what killed writers left beside ``folder`` (and their lock in it); put an old folder
+    back if the name is empty.  Every command that reads a series folder runs it first."""
     try:
         entries = list(folder.parent.iterdir())
     except OSError:
         return
+    lock = folder / LOCK_NAME
+    holder = _holder(lock)
+    if holder is not None and holder[0] > 0 and not alive(holder[0], holder[1]):  # 0: being written now
+        with contextlib.suppress(OSError):
+            if _holder(lock) == holder:  # not taken over in the meantime
+                lock.unlink()
     for entry in entries:
         for kind in ("new", "old"):
             prefix = f".{folder.name}.{kind}-"

@@ -90,7 +90,11 @@ def _postings_toml(posted: Mapping[int, Posting]) -> dict[str, Any]:
 
 
 def read_series(folder: Path) -> Series:
-    """Load ``series/<name>/``; BadInput naming the file for anything malformed."""
+    """Load ``series/<name>/``; BadInput naming the file for anything malformed.
+
+    What a killed writer left beside the folder is swept first (``fsatomic.sweep``): its temporary
+    folders go, and an old folder it had moved aside comes back to the name."""
+    fsatomic.sweep(folder.absolute())
     toml_path = folder / "series.toml"
     if not toml_path.is_file():
         raise BadInput("not a series folder (no series.toml)", source=str(folder))
