@@ -5,6 +5,17 @@ A patch mail's diff is delimited here by walking it with git's own rules
 signatures and footers are never mistaken for diff lines and a hunk whose
 counts lie is caught with its line number.  Each file's section is then
 handed to unidiff for its hunks, and kept verbatim in ``FileChange.text``.
+
+Diffs not made by git (quilt, ``diff -up``, the stable review scripts) are
+read as ``git apply`` reads them (apply.c's ``find_header`` and
+``parse_traditional_patch``): a section starts at a ``--- `` line followed
+by ``+++ `` and ``@@ -``; the ``Index:``, ``====`` and ``diff -up ...``
+lines before it are kept in its text and otherwise ignored; the name comes
+from the ``---``/``+++`` lines with a date cut off and one leading
+component stripped (none when the names hold no ``/``), the shorter of the
+two names winning (``fs/foo.c.orig`` -> ``fs/foo.c``); ``/dev/null`` or an
+epoch date makes a creation or a deletion.  Such a section has no ``index``
+line, so no blob ids and no three-way fallback.
 """
 
 from __future__ import annotations
@@ -22,6 +33,12 @@ _EXTENDED = re.compile(
     r"|rename from|rename to|copy from|copy to|index) "
 )
 _BINARY_BLOCK = re.compile(r"^(literal|delta) (\d+)$")
+# Lines quilt, CVS, svn and diff -r write before a file's ---/+++ header (git skips them as junk).
+_PREAMBLE = re.compile(r"^(?:Index: |diff |={3,}$|RCS file: |retrieving revision |Only in )", re.MULTILINE)
+# Where a file section starts: git's header, or a traditional ---/+++/@@ triple.
+_HEADER_AT = re.compile(r"^(?:diff --git |--- [^\n]*\n\+\+\+ [^\n]*\n@@ -)", re.MULTILINE)
+_GIT_SPACE = " \t\n\r"  # git's isspace() (sane_ctype)
+_EPOCH = re.compile(r"[0-2][0-9]:([0-5][0-9]):00(?:\.0+)? ([-+])([0-2][0-9]):?([0-5][0-9])$")
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
@@ -82,14 +99,36 @@ class _Walker:
     def peek(self) -> str | None:
         return self.lines[self.pos] if self.pos < len(self.lines) else None
 
-    def sections(self) -> list[tuple[int, int]]:
+    def kind(self, at: int) -> str | None:
+        """``git`` or ``traditional`` when a file header starts at line ``at`` (find_header's test)."""
+        lines = self.lines
+        if at >= len(lines):
+            return None
+        if lines[at].startswith("diff --git "):
+            return "git"
+        if (lines[at].startswith("--- ") and at + 2 < len(lines) and lines[at + 1].startswith("+++ ")
+                and lines[at + 2].startswith("@@ -")):
+            return "traditional"
+        return None
+
+    def sections(self) -> list[tuple[int, int, int, str]]:
+        """(start, header line, end, kind) of each file section, preamble lines included."""
         spans = []
-        while (line := self.peek()) is not None and line.startswith("diff --git "):
-            start = self.pos
-            self.pos += 1
-            self.header()
-            spans.append((start, self.pos))
-        return spans
+        while True:
+            start = at = self.pos
+            while at < len(self.lines) and not self.kind(at) and _PREAMBLE.match(self.lines[at]):
+                at += 1
+            kind = self.kind(at)
+            if kind is None:
+                return spans
+            if kind == "git":
+                self.pos = at + 1
+                self.header()
+            else:
+                self.pos = at + 2
+                while (line := self.peek()) is not None and line.startswith("@@"):
+                    self.hunk()
+            spans.append((start, at, self.pos, kind))
 
     def header(self) -> None:
         while (line := self.peek()) is not None:
@@ -174,8 +213,9 @@ def _hunks(text: str, source: str, line: int) -> tuple[Hunk, ...]:
     return tuple(hunks)
 
 
-def _file_change(text: str, source: str, line: int) -> FileChange:
-    head = text.split("\n@@", 1)[0].split("\nGIT binary patch", 1)[0]
+def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
+    """A ``diff --git`` section; its header line starts at ``text[header:]`` (preamble lines before it)."""
+    head = text[header:].split("\n@@", 1)[0].split("\nGIT binary patch", 1)[0]
     fields: dict[str, str] = {}
     minus = plus = None
     for hl in head.split("\n")[1:]:
@@ -243,16 +283,267 @@ def _file_change(text: str, source: str, line: int) -> FileChange:
     )
 
 
+class _PValue:
+    """git apply's -p state for one patch: 1 until a traditional header's names say otherwise."""
+
+    def __init__(self) -> None:
+        self.value = 1
+        self.known = False
+
+
+def _is_dev_null(name: str) -> bool:
+    return name.startswith("/dev/null") and (len(name) == 9 or name[9] in _GIT_SPACE)
+
+
+def _digits(text: str) -> bool:
+    return bool(text) and all("0" <= c <= "9" for c in text)
+
+
+def _tz_len(s: str, n: int) -> int:
+    """apply.c's sane_tz_len, then tz_with_colon_len: `` +0200`` or `` +02:00`` ending ``s[:n]``."""
+    if n >= 6 and s[n - 6] == " " and s[n - 5] in "+-" and _digits(s[n - 4:n]):
+        return 6
+    if n >= 7 and s[n - 7] == " " and s[n - 6] in "+-" and _digits(s[n - 5:n - 3]) and s[n - 3] == ":" \
+            and _digits(s[n - 2:n]):
+        return 7
+    return 0
+
+
+def _short_time_len(s: str, n: int) -> int:
+    """`` 07:01:32`` ending ``s[:n]``."""
+    t = s[n - 9:n] if n >= 9 else ""
+    ok = len(t) == 9 and t[0] == " " and _digits(t[1:3]) and t[3] == ":" and _digits(t[4:6]) \
+        and t[6] == ":" and _digits(t[7:9])
+    return 9 if ok else 0
+
+
+def _time_len(s: str, n: int) -> int:
+    """short_time_len, then fractional_time_len (`` 19:41:17.620000023``)."""
+    if k := _short_time_len(s, n):
+        return k
+    p = n - 1
+    if p < 0 or not _digits(s[p]):
+        return 0
+    while p > 0 and _digits(s[p]):
+        p -= 1
+    if s[p] != ".":
+        return 0
+    k = _short_time_len(s, p)
+    return n - p + k if k else 0
+
+
+def _date_len(s: str, n: int) -> int:
+    """``72-02-05`` or ``1972-02-05`` ending ``s[:n]``."""
+    d = n - 8
+    t = s[d:n] if d >= 0 else ""
+    if not (len(t) == 8 and _digits(t[0:2]) and t[2] == "-" and _digits(t[3:5]) and t[5] == "-"
+            and _digits(t[6:8])):
+        return 0
+    if d >= 2 and _digits(s[d - 2:d]):
+        d -= 2
+    return n - d
+
+
+def _timestamp_len(s: str) -> int:
+    """apply.c's diff_timestamp_len: how much of a ---/+++ name line is the date after the name."""
+    n = len(s)
+    if not n or not _digits(s[-1]):
+        return 0
+    end = n - _tz_len(s, n)
+    end -= _time_len(s, end)
+    k = _date_len(s, end)
+    if not k:
+        return 0
+    end -= k
+    if end == 0:
+        return 0
+    if s[end - 1] == "\t":
+        return n - end + 1
+    if s[end - 1] != " ":
+        return 0
+    while end > 0 and s[end - 1] == " ":  # whitespace damage: spaces where the tab was
+        end -= 1
+    return n - end
+
+
+def _quoted_prefix(s: str) -> str | None:
+    """The C-quoted name at the start of ``s`` (unquote_c_style), None if it is not one."""
+    i = 1
+    while i < len(s):
+        if s[i] == "\\":
+            i += 2
+        elif s[i] == '"':
+            try:
+                return unquote_path(s[:i + 1])
+            except ValueError:
+                return None
+        else:
+            i += 1
+    return None
+
+
+def _name_traditional(s: str, default: str | None, p: int) -> str | None:
+    """apply.c's find_name_traditional: the path a ``--- ``/``+++ `` line names, ``p`` components off."""
+    if s.startswith('"') and (name := _quoted_prefix(s)) is not None:
+        parts = name.split("/")
+        if len(parts) > p:
+            return re.sub("/+", "/", "/".join(parts[p:]))
+    date = _timestamp_len(s)
+    end = len(s) - date
+    start = 0 if p == 0 else None
+    i = 0
+    while i < end:
+        c = s[i]
+        # Without a date the name ends at a tab (or \r); spaces are part of it.
+        if not date and c in "\t\r\n":
+            break
+        i += 1
+        if c == "/":
+            p -= 1
+            if p == 0:
+                start = i
+    if start is None or i == start:
+        name = default
+    else:
+        name = s[start:i]
+        # git prefers the shorter name when the other only adds to it (file.orig, file~).
+        if default is not None and len(default) < len(name) and name.startswith(default):
+            name = default
+    return re.sub("/+", "/", name) if name is not None else None
+
+
+def _guess_p(s: str) -> int:
+    """apply.c's guess_p_value at the top of the tree: 0 for a name without a slash, else unknown."""
+    if _is_dev_null(s):
+        return -1
+    name = _name_traditional(s, None, 0)
+    return -1 if name is None or "/" in name else 0
+
+
+def _epoch(s: str) -> bool:
+    """has_epoch_timestamp: GNU diff's 1970-01-01 00:00:00 +0000 (in any zone) for a missing file."""
+    tab = s.rfind("\t")
+    if tab < 0:
+        return False
+    stamp = s[tab + 1:]
+    if stamp.startswith("1969-12-31 "):
+        epoch_hour = 24
+    elif stamp.startswith("1970-01-01 "):
+        epoch_hour = 0
+    else:
+        return False
+    m = _EPOCH.match(stamp[11:])
+    if not m:
+        return False
+    zone = int(m.group(3)) * 60 + int(m.group(4))
+    zone = -zone if m.group(2) == "-" else zone
+    return int(stamp[11:13]) * 60 + int(m.group(1)) - zone == epoch_hour * 60
+
+
+def _traditional_change(text: str, header: int, pv: _PValue, source: str, line: int) -> FileChange:
+    """A section that starts with ``--- ``/``+++ `` (parse_traditional_patch)."""
+    first, second = (x[4:] for x in text[header:].split("\n", 2)[:2])
+    if not pv.known:
+        p, q = _guess_p(first), _guess_p(second)
+        p = q if p < 0 else p
+        if p >= 0 and p == q:
+            pv.value, pv.known = p, True
+    kind = ChangeKind.MODIFY
+    if _is_dev_null(first):
+        kind, name = ChangeKind.ADD, _name_traditional(second, None, pv.value)
+    elif _is_dev_null(second):
+        kind, name = ChangeKind.DELETE, _name_traditional(first, None, pv.value)
+    else:
+        name = _name_traditional(second, _name_traditional(first, None, pv.value), pv.value)
+        if _epoch(first):
+            kind = ChangeKind.ADD
+        elif _epoch(second):
+            kind = ChangeKind.DELETE
+    at = line + text.count("\n", 0, header)
+    if not name:
+        raise BadInput("unable to find filename in patch", source=source, line=at)
+    hunks = _hunks(text, source, line)
+    if kind is ChangeKind.ADD and any(h.old_len for h in hunks):
+        raise BadInput(f"new file {name} depends on old contents", source=source, line=at)
+    if kind is ChangeKind.DELETE and any(h.new_len for h in hunks):
+        raise BadInput(f"deleted file {name} still has contents", source=source, line=at)
+    path = _checked(name, source, at)
+    return FileChange(
+        kind=kind,
+        old_path=None if kind is ChangeKind.ADD else path,
+        new_path=None if kind is ChangeKind.DELETE else path,
+        old_mode=None,
+        new_mode=None,
+        old_blob=None,
+        new_blob=None,
+        binary=False,
+        hunks=hunks,
+        text=text,
+    )
+
+
+def may_create(change: FileChange) -> bool:
+    """Whether git apply creates the file when it is missing though the patch does not say so.
+
+    A traditional section whose only hunk has no old lines (``@@ -0,0 +1,3 @@``
+    under ``--- a/x``) is a creation or an addition to an empty file: git
+    decides by whether the file exists (check_preimage).
+    """
+    return (change.kind is ChangeKind.MODIFY and len(change.hunks) == 1 and change.hunks[0].old_len == 0
+            and not is_git_section(change))
+
+
+def is_git_section(change: FileChange) -> bool:
+    """Whether the section has git's ``diff --git`` header (else: quilt, diff -u and the like)."""
+    head = change.text.split("\n@@", 1)[0]
+    return head.startswith("diff --git ") or "\ndiff --git " in head
+
+
+def diff_start(text: str) -> int | None:
+    """Where the diff of a mail body starts (its first file header, with the preamble lines
+    quilt or diff put before it), None when the body holds none."""
+    m = _HEADER_AT.search(text)
+    if m is None:
+        return None
+    start = m.start()
+    while start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        if not _PREAMBLE.match(text, prev):
+            break
+        start = prev
+    return start
+
+
+def has_diff(text: str) -> bool:
+    """Whether a mail body carries a diff (git's or a traditional one)."""
+    return _HEADER_AT.search(text) is not None
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines with their newline; only \n ends a line (a form feed in C source does not)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def parse_diff(text: str, *, source: str = "<patch>", first_line: int = 1) -> tuple[tuple[FileChange, ...], str]:
     """Parse the diff at the start of ``text``; return its file changes and what follows it.
 
-    ``text`` must begin with ``diff --git``; what follows the diff (a
-    ``base-commit:`` footer, the ``-- `` signature) is returned untouched.
+    ``text`` must begin with a file header (``diff --git``, or ``--- ``/``+++ ``
+    and the lines quilt puts before it, ``diff_start``); what follows the diff
+    (a ``base-commit:`` footer, the ``-- `` signature) is returned untouched.
     """
-    lines = text.splitlines(keepends=True)
+    lines = _split_lines(text)
     walker = _Walker(lines, source, first_line)
-    spans = walker.sections()
-    changes = tuple(
-        _file_change("".join(lines[a:b]), source, first_line + a) for a, b in spans
-    )
-    return changes, "".join(lines[walker.pos:])
+    pv = _PValue()
+    changes = []
+    for start, header, end, kind in walker.sections():
+        section = "".join(lines[start:end])
+        offset = len("".join(lines[start:header]))
+        if kind == "git":
+            changes.append(_file_change(section, offset, source, first_line + start))
+        else:
+            changes.append(_traditional_change(section, offset, pv, source, first_line + start))
+    return tuple(changes), "".join(lines[walker.pos:])

@@ -95,6 +95,12 @@ def _file_lines(change: FileChange) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     pos = 1
+    if not lines[0].startswith("diff --git "):
+        # quilt's Index:/==== lines, or a diff -u section: git log -p (range-diff's input) would
+        # print git's header here, which _file_header stands for; the hunks start at the first @@.
+        pos = next((i for i, line in enumerate(lines) if line.startswith(("diff --git ", "@@"))), len(lines))
+        if pos < len(lines) and lines[pos].startswith("diff --git "):
+            pos += 1
     while pos < len(lines) and lines[pos].startswith(_EXTENDED):
         pos += 1  # parse_git_diff_header() consumes these
     in_binary = False

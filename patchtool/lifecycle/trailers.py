@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from patchtool.diffparse import has_diff
 from patchtool.errors import BadInput
 from patchtool.model import Person, Series
 from patchtool.sources.mail import Mail
@@ -45,7 +46,7 @@ def collect_trailers(series: Series, sources: Sequence[Path], *, applier: Person
     ids = {m.number: m.message_id for m in posting.mails} if posting else {}
     own = set(ids.values())
     # Patch mails (a thread re-read in full, another version) are not replies; they still end walks.
-    replies = [m for m in mails if m.message_id not in own and (m.subject.is_reply or "diff --git " not in m.body)]
+    replies = [m for m in mails if m.message_id not in own and (m.subject.is_reply or not has_diff(m.body))]
     foreign = {m.message_id for m in mails if m.message_id and m.message_id not in own} - {
         r.message_id for r in replies}
     known = own | {m.message_id for m in mails if m.message_id}
