@@ -15,7 +15,10 @@ from patchtool.model import Subject, Trailer
 _REPLY = re.compile(r"^\s*((re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
 _BRACKETS = re.compile(r"^\s*\[([^\]]*)\]\s*")
 _VERSION = re.compile(r"^[vV](\d+)$")
-_NUMBERING = re.compile(r"^(\d+)/(\d+)$")
+_NUMBERING = re.compile(r"^([+-]?\d+)/([+-]?\d+)$")
+# No series is longer: past it an n/N is broken or hostile (and walking 1..N would hang import).
+MAX_PATCHES = 10_000
+_HUGE = 10**30  # numbers of more digits are kept as this (int() of thousands of digits is slow or refused)
 # git's trailer key: a token of letters, digits and dashes, then ':'.
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
 # Notes kernel maintainers put between trailers: "[PM: rebased]".
@@ -54,9 +57,9 @@ def parse_subject(text: str) -> Subject:
         if word.upper() == "RFC":
             rfc = True
         elif v := _VERSION.match(word):
-            version = int(v.group(1))
+            version = _number(v.group(1))
         elif n := _NUMBERING.match(word):
-            number, total = int(n.group(1)), int(n.group(2))
+            number, total = _number(n.group(1)), _number(n.group(2))
         else:
             prefix.append(word)
     return Subject(
@@ -68,6 +71,31 @@ def parse_subject(text: str) -> Subject:
         total=total,
         is_reply=is_reply,
     )
+
+
+def _number(text: str) -> int:
+    digits = text.lstrip("+-")
+    value = int(digits) if len(digits) <= 30 else _HUGE
+    return -value if text.startswith("-") else value
+
+
+def _shown(value: int) -> str:
+    return str(value) if abs(value) < _HUGE else f"{'-' if value < 0 else ''}(30+ digits)"
+
+
+def numbering_problem(subject: Subject) -> str | None:
+    """Why a subject's ``n/N`` numbers no mail of a series (0/N being the cover), or None when it does."""
+    n, total = subject.number, subject.total
+    if n is None or total is None:
+        return None
+    shown = f"{_shown(n)}/{_shown(total)}"
+    if total > MAX_PATCHES:
+        return f"numbering {shown}: more than {MAX_PATCHES} patches is no series"
+    if total < 1:
+        return f"numbering {shown}: a series of no patches"
+    if not 0 <= n <= total:
+        return f"patch number {shown} is out of range"
+    return None
 
 
 def split_trailers(message: str) -> tuple[str, tuple[Trailer, ...]]:

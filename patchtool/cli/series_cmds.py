@@ -121,6 +121,8 @@ def import_cmd(
         typer.echo(line)
     for line in refused_lines(report):
         typer.echo(line, err=True)
+    for line in report.warnings:  # what reading the mails went past (sources.mailinfo)
+        typer.echo(f"patchtool: warning: {line}", err=True)
     return code
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from patchtool.errors import BadInput
 from patchtool.model import Cover, Patch, PostedMail, Posting, Series
 from patchtool.sources.mail import Mail, is_format_patch
-from patchtool.subject import find_footers
+from patchtool.subject import find_footers, numbering_problem
 
 if TYPE_CHECKING:
     from patchtool.model import Person
@@ -42,6 +42,10 @@ def assemble(
     ``mails``: every mail the source held, for the posting record of the
     cover and the patches that were received mails.
     """
+    # A broken or hostile n/N is refused before anything walks 1..N.
+    for subject in [*([cover.subject] if cover is not None else []), *(p.subject for p in patches)]:
+        if problem := numbering_problem(subject):
+            raise BadInput(f"{problem} ({subject.summary!r})", source=source)
     if not patches:
         raise BadInput("no patches found", source=source)
     numbered = [p for p in patches if p.subject.number is not None]
@@ -59,7 +63,11 @@ def assemble(
             if not 1 <= n <= total:
                 raise BadInput(f"patch number {n}/{total} is out of range", source=source)
             by_number[n] = p
-        missing = [f"{n}/{total}" for n in range(1, total + 1) if n not in by_number]
+        gaps = [n for n in range(1, total + 1) if n not in by_number]
+        # Runs collapse ("2/885 to 885/885": one patch picked out of a stable review series).
+        runs = [n for i, n in enumerate(gaps) if i == 0 or gaps[i - 1] != n - 1]
+        ends = [n for i, n in enumerate(gaps) if i + 1 == len(gaps) or gaps[i + 1] != n + 1]
+        missing = [f"{a}/{total}" if a == b else f"{a}/{total} to {b}/{total}" for a, b in zip(runs, ends, strict=True)]
         if missing:
             raise BadInput(f"patch {', '.join(missing)} is missing from the series", source=source)
         if len(numbered) != len(patches):

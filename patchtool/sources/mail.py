@@ -1,10 +1,12 @@
 """One patch mail (as ``git format-patch`` or a mail client wrote it) -> a Patch.
 
-The stdlib ``email`` package does the mail work: RFC 2047 names and
-subjects, quoted-printable and base64 bodies, charsets, folded headers.
-What it leaves to us is git's own layout of the body: in-body ``From:``/
+The stdlib ``email`` package parses the MIME structure; what decides the
+patch (the author, the parts and their text, format=flowed, To/Cc) is read
+as ``git mailinfo`` reads it, in ``sources.mailinfo``.
+What is left here is git's own layout of the body: in-body ``From:``/
 ``Date:``/``Subject:`` headers, the message up to ``---``, the notes up to
-the first ``diff --git`` (the maintainer's words kept apart from git's
+the first file header (``diff --git``, or a quilt/``diff -u`` ``---``/``+++``
+pair: ``diffparse.diff_start``; the maintainer's words kept apart from git's
 ``--stat --summary`` block), the diff, and the footers after it.
 """
 
@@ -15,21 +17,22 @@ import email.policy
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
 
-from patchtool.diffparse import parse_diff
+from patchtool.diffparse import diff_start, parse_diff
 from patchtool.errors import BadInput
 from patchtool.model import Cover, Patch, Person, Subject
+from patchtool.sources.mailinfo import address_list, author_of, body_of, decode_words, inbody_headers
 from patchtool.subject import parse_subject, split_trailers
 
 _UNIXFROM = re.compile(rb"^From ([0-9a-f]{40}|[0-9a-f]{64}) ")
-_IN_BODY = re.compile(r"^(From|Date|Subject):[ \t]*(.*)$")
 # format-patch's own first line: the commit and a fixed date no mail system writes.
 _FORMAT_PATCH_FROM = re.compile(rb"^From ([0-9a-f]{40}|[0-9a-f]{64}) Mon Sep 17 00:00:00 2001\r?\n")
 # The lines of git's `--stat --summary` block (diff.c's show_stats and show_summary).
 _STAT_FILE = re.compile(r"^ .+ \| +(?:\d+(?: \+*-*)?|Bin(?: \d+ -> \d+ bytes)?)$")
 _STAT_TOTAL = re.compile(r"^ \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?$")
 _STAT_SUMMARY = re.compile(r"^ (?:create mode|delete mode|mode change|rename|copy|rewrite) ")
+# mailinfo.c's patchbreak(): the lines that end a commit message.
+_PATCHBREAK = re.compile(r"^(?:---[ \t]*$|--- [^ \t\n\r]|diff -|Index: )", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,9 @@ class Mail:
     # Every id of In-Reply-To (a reply to several mails names them all); in_reply_to is the first.
     in_reply_to_all: tuple[str, ...] = ()
     list_id: str = ""  # the List-Id the mail came through, in brackets there
-
-
-def _person(value: str) -> Person:
-    name, addr = parseaddr(value)
-    return Person(" ".join(name.split()), addr)
+    # What reading the mail went past (an odd To/Cc entry), one line each, for import to report.
+    warnings: tuple[str, ...] = ()
+    flowed: bool = False  # a format=flowed part, read as git mailinfo undoes it
 
 
 def _msgids(value: str | None) -> tuple[str, ...]:
@@ -121,31 +122,17 @@ def _id_header(msg: EmailMessage, name: str, source: str) -> tuple[str, ...]:
     return ids
 
 
-def _text_body(msg: EmailMessage, source: str) -> str:
-    part = msg.get_body(preferencelist=("plain",)) if msg.is_multipart() else msg
-    if part is None:
-        raise BadInput("mail has no text/plain part", source=source)
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:  # a broken base64/QP body: the stdlib raises several kinds
-        raise BadInput("mail body cannot be decoded", source=source) from None
-    if payload is None:
-        payload = b""
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        text = payload.decode(charset)
-    except (LookupError, UnicodeDecodeError):
-        text = payload.decode("utf-8", "surrogateescape")
-    # git am's default: mailsplit drops the CR of CRLF line ends.
-    return text.replace("\r\n", "\n")
+# git mailinfo takes the last of these (the others: the first); To and Cc are all of them.
+_LAST = ("from", "subject", "date")
 
 
 def _header(msg: EmailMessage, name: str, source: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # malformed encoded words raise from the header registry
-        raise BadInput(f"malformed {name} header", source=source) from None
-    return " ".join(str(value).split()) if value is not None else ""
+    """A header's decoded text, read from the raw header: odd encodings never refuse a mail."""
+    values = [str(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
+    if not values:
+        return ""
+    raw = ", ".join(values) if name.lower() in ("to", "cc") else values[-1 if name.lower() in _LAST else 0]
+    return " ".join(decode_words(raw).split())
 
 
 def read_mail(data: bytes, source: str) -> Mail:
@@ -158,27 +145,34 @@ def read_mail(data: bytes, source: str) -> Mail:
     if m := _UNIXFROM.match(data):
         commit = m.group(1).decode()
     body_data = data.split(b"\n", 1)[1] if data.startswith(b"From ") else data
-    msg = email.message_from_bytes(body_data, policy=email.policy.default)
+    # git am's default: mailsplit drops the CR of CRLF line ends (encoded bodies: mailinfo.body_of).
+    msg = email.message_from_bytes(body_data.replace(b"\r\n", b"\n"), policy=email.policy.default)
     subject_text = _header(msg, "Subject", source)
     from_text = _header(msg, "From", source)
     if not subject_text or not from_text:
         missing = "Subject" if not subject_text else "From"
         raise BadInput(f"not a patch mail: no {missing} header", source=source, line=1)
+    to, to_notes = _addresses(msg, "To", source)
+    cc, cc_notes = _addresses(msg, "Cc", source)
+    body = body_of(msg, source)
     return Mail(
         subject=parse_subject(subject_text),
         subject_text=subject_text,
-        sender=_person(from_text),
+        # The author git am commits (mailinfo's handle_from); format-patch's own files as written.
+        sender=author_of(from_text, sane=not is_format_patch(data)),
         date=_header(msg, "Date", source),
         message_id=next(iter(_id_header(msg, "Message-ID", source)), None),
         in_reply_to=next(iter(parents := _id_header(msg, "In-Reply-To", source)), None),
         references=_id_header(msg, "References", source),
-        to=_addresses(msg, "To", source),
-        cc=_addresses(msg, "Cc", source),
-        body=_text_body(msg, source),
+        to=to,
+        cc=cc,
+        body=body.text,
         commit=commit,
         raw=data,
         in_reply_to_all=parents,
         list_id=_list_id(_header(msg, "List-Id", source)),
+        warnings=tuple(f"To: {n}" for n in to_notes) + tuple(f"Cc: {n}" for n in cc_notes),
+        flowed=body.flowed,
     )
 
 
@@ -219,11 +213,15 @@ def split_notes(block: str) -> tuple[str, str]:
     return "\n\n".join(w for w in words if w), "\n".join(lines[start:end])
 
 
-def _addresses(msg: EmailMessage, name: str, source: str) -> tuple[str, ...]:
-    """``To:``/``Cc:`` as series.toml keeps them: ``Name <addr>``, or the bare address."""
-    value = _header(msg, name, source)
-    pairs = getaddresses([value]) if value else []
-    return tuple(str(Person(" ".join(n.split()), a)) if n else a for n, a in pairs if a)
+def _addresses(msg: EmailMessage, name: str, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``To:``/``Cc:`` as series.toml keeps them (``Name <addr>``, or the bare address), and what was odd.
+
+    Read from the raw header, entry by entry: group syntax
+    (``unlisted-recipients:; (no To-header on input)``), stray commas and
+    unbalanced quotes are no reason to refuse a patch.
+    """
+    values = [str(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
+    return address_list(" ".join(", ".join(values).split())) if values else ((), ())
 
 
 def _body_line_of(mail: Mail, marker: str) -> int:
@@ -237,34 +235,43 @@ def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Pat
     """A Patch from a decoded patch mail; BadInput if it carries no diff."""
     lines = mail.body.split("\n")
     author, date, subject = mail.sender, mail.date, mail.subject
-    # In-body headers (git send-email puts the real author there).
-    i = 0
-    while i < len(lines) and (m := _IN_BODY.match(lines[i])):
-        if m.group(1) == "From":
-            author = _person(m.group(2))
-        elif m.group(1) == "Date":
-            date = m.group(2)
-        else:
-            inner = parse_subject(m.group(2))
-            subject = Subject(inner.summary, subject.prefix, subject.rfc, subject.version,
-                              subject.number, subject.total, subject.is_reply)
-        i += 1
+    # In-body headers (git send-email puts the real author there), read as git mailinfo reads them.
+    inbody, i = inbody_headers(lines)
+    if "from" in inbody:
+        author = author_of(inbody["from"], sane=not is_format_patch(mail.raw))
+    date = inbody.get("date", date)
+    if "subject" in inbody:
+        inner = parse_subject(inbody["subject"])
+        subject = Subject(inner.summary, subject.prefix, subject.rfc, subject.version,
+                          subject.number, subject.total, subject.is_reply)
     if i:
         while i < len(lines) and not lines[i].strip():
             i += 1
+    if not author.email:
+        raise BadInput("the mail's From names no e-mail address (git am refuses it too)", source=source, line=1)
     body = "\n".join(lines[i:])
-    diff_at = re.search(r"^diff --git ", body, re.MULTILINE)
+    diff_at = diff_start(body)
     if diff_at is None:
-        raise BadInput("no 'diff --git' in this mail: not a patch", source=source,
-                       line=_body_line_of(mail, "\n\n") + 1)
-    before, diff_text = body[: diff_at.start()], body[diff_at.start():]
-    sep = re.search(r"^---[ \t]*$", before, re.MULTILINE)
-    if sep:
+        raise BadInput("no 'diff --git' in this mail, nor a '--- a/file' '+++ b/file' '@@' header: not a patch",
+                       source=source, line=_body_line_of(mail, "\n\n") + 1)
+    before, diff_text = body[:diff_at], body[diff_at:]
+    # The message ends where git mailinfo's patchbreak() says: a '---' line, or a line
+    # that starts a diff ('diff -', 'Index: ', '--- name') outside the diff itself.
+    sep = _PATCHBREAK.search(before)
+    if sep is None:
+        message, notes = before, ""
+    elif re.fullmatch(r"---[ \t]*", sep.group(0)):  # the separator line itself is dropped
         message, notes = before[: sep.start()], before[sep.end() + 1:]
     else:
-        message, notes = before, ""
+        message, notes = before[: sep.start()], before[sep.start():]
     first_line = _body_line_of(mail, diff_text.split("\n", 1)[0] + "\n")
-    files, _footer = parse_diff(diff_text, source=source, first_line=first_line)
+    try:
+        files, _footer = parse_diff(diff_text, source=source, first_line=first_line)
+    except BadInput as exc:
+        if not mail.flowed:
+            raise
+        raise BadInput(f"{exc.message} (the mail is format=flowed: its mail client re-wrapped the patch; "
+                       "ask for it again sent with git send-email)", source=exc.source, line=exc.line) from None
     prose, trailers = split_trailers(message)
     note, stat = split_notes(notes)
     return Patch(

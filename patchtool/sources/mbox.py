@@ -11,13 +11,16 @@ what was refused.
 from __future__ import annotations
 
 import mailbox
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from patchtool.diffparse import has_diff
 from patchtool.errors import BadInput
 from patchtool.model import Patch, Person, Series
 from patchtool.sources import assemble
 from patchtool.sources.mail import Mail, cover_from_mail, patch_from_mail, read_mail
+from patchtool.sources.mailinfo import split_mbox
 from patchtool.sources.replies import TrailerReport, collect
 
 
@@ -38,17 +41,14 @@ def _mails(path: Path) -> list[Mail]:
         raise BadInput("file is empty", source=str(path))
     if b"\x00" in data:
         raise BadInput("file contains NUL bytes: not an mbox", source=str(path))
-    if not data.startswith(b"From "):
-        return [read_mail(data, str(path))]
-    box = mailbox.mbox(str(path), create=False)
-    try:
-        mails = []
-        for i, key in enumerate(box.keys(), 1):
-            raw = box.get_bytes(key, from_=True)
-            mails.append(read_mail(raw, f"{path} (message {i})"))
-        return mails
-    finally:
-        box.close()
+    raws = split_mbox(data)  # git mailsplit's cuts (and mboxrd's >From unquoting)
+    if len(raws) == 1:
+        return [read_mail(raws[0], str(path))]
+    return [read_mail(raw, _where(path, i)) for i, raw in enumerate(raws, 1)]
+
+
+def _where(path: Path, i: int) -> str:
+    return f"{path} (message {i})"
 
 
 def _when(mail: Mail) -> float:
@@ -82,7 +82,7 @@ def read_mbox_report(path: Path, *, name: str, applier: Person | None = None) ->
             else:
                 foreign.append(mail)
             continue
-        if "diff --git " not in mail.body and len(mails) > 1:
+        if not has_diff(mail.body) and len(mails) > 1:
             replies.append(mail)
             continue
         src = f"{path} (message {i})" if len(mails) > 1 else str(path)
@@ -111,7 +111,17 @@ def read_mbox_report(path: Path, *, name: str, applier: Person | None = None) ->
     series = assemble(name, [*collected, *rest], source=str(path), cover=explicit,
                       cover_prose=cover_from_mail(explicit) if explicit else None,
                       first=mails[0] if mails else None, mails=mails)
-    return series, report
+    where = {id(m): _where(path, i) if len(mails) > 1 else str(path) for i, m in enumerate(mails, 1)}
+    headers = explicit or (mails[0] if mails else None)
+    notes = [f"{where[id(headers)]}: {w}" for w in headers.warnings] if headers else []
+    notes += [f"{where[id(m)]}: patch {_named(p)} came format=flowed: read as git am reads it (space-stuffing "
+              "undone, soft line breaks joined); check that it applies" for m, p in ordered if m.flowed]
+    return series, replace(report, warnings=(*report.warnings, *notes))
+
+
+def _named(patch: Patch) -> str:
+    s = patch.subject
+    return f"{s.number}/{s.total} {s.summary!r}" if s.number is not None else repr(s.summary)
 
 
 def _copies(older: list[Mail], ordered: list[Mail], cover: Mail | None) -> dict[str, int]:
@@ -164,4 +174,4 @@ def _implicit_cover(patches: list[Mail], others: list[Mail]) -> Mail | None:
         return None
     parent = patches[0].in_reply_to
     return next((m for m in others if m.message_id == parent and not m.subject.is_reply
-                 and "diff --git " not in m.body), None)
+                 and not has_diff(m.body)), None)

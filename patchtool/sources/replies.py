@@ -92,11 +92,16 @@ class Refused:
 
 @dataclass(frozen=True)
 class TrailerReport:
-    """What the replies gave: ``added`` to the patches, ``present`` already there, ``refused``."""
+    """What the replies gave: ``added`` to the patches, ``present`` already there, ``refused``.
+
+    ``warnings``: what reading the mails went past (an odd To/Cc entry, a
+    format=flowed patch), one line each, for import to print.
+    """
 
     added: tuple[Given, ...] = ()
     refused: tuple[Refused, ...] = ()
     present: tuple[Given, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 # -- which mail a reply answers ------------------------------------------------
