@@ -14,6 +14,13 @@ from pathlib import Path
 
 import pytest
 
+import patchtool.cli
+from tests.untouched import guarded
+
+# Every in-process patchtool call of the suite leaves the repository it works on as it was
+# (tests/untouched.py); installed before any test module imports ``main``.
+patchtool.cli.main = guarded(patchtool.cli.main)  # type: ignore[method-assign]
+
 PINNED = {
     "GIT_CONFIG_GLOBAL": "/dev/null",
     "GIT_CONFIG_NOSYSTEM": "1",

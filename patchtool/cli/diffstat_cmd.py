@@ -65,6 +65,7 @@ def diffstat_cmd(
                    "see `patchtool check`", err=True)
         return 1
     sections: tuple[diffstat.FileSections, ...] = ()
+    table = None
     if by is By.SUBSYSTEM or json:
         from patchtool.owners import maintainers_at
 
@@ -72,9 +73,12 @@ def diffstat_cmd(
         sections = diffstat.file_sections(stat.counts, table)
         if table is None and by is By.SUBSYSTEM and not json:
             typer.echo("patchtool: the base has no MAINTAINERS: grouped by top-level folder", err=True)
+        elif table is not None and table.source.configured and not json:
+            typer.echo(f"patchtool: {table.source.describe()}", err=True)
     if json:
-        typer.echo(render.to_json(render.diffstat_json(loaded, stat, stat.counts, sections, by.value,
-                                                       all_sections=all_sections)))
+        doc = render.diffstat_json(loaded, stat, stat.counts, sections, by.value, all_sections=all_sections)
+        doc["maintainers"] = table.source.as_json() if table is not None else None
+        typer.echo(render.to_json(doc))
     elif by is By.FILE:
         typer.echo(stat.by_file, nl=False)
     elif by is By.PATCH:

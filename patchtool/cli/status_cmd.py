@@ -44,16 +44,21 @@ def _groups(covered: tuple[Coverage, ...]) -> list[str]:
     return [f"{text} ({_numbers(numbers)}{note})" for (text, note), numbers in groups.items()]
 
 
+def _label(s: SectionStatus) -> str:
+    """The section's name, with its file when that is not the top MAINTAINERS (U-Boot's board/*/MAINTAINERS)."""
+    return s.name if s.file == "MAINTAINERS" else f"{s.name} in {s.file}"
+
+
 def section_line(s: SectionStatus) -> str:
     if s.state == "info":
-        return f"{s.name}: not waiting for anyone ({_numbers(s.patches)})"
+        return f"{_label(s)}: not waiting for anyone ({_numbers(s.patches)})"
     parts = _groups(s.covered)
     if s.missing:
         people = ", ".join(" ".join(e.split()) for e in (*s.maintainers, *s.reviewers))
         others = sorted({t.value for n, t in s.others if n in s.missing})
         hint = f"; acks from others: {', '.join(others)}" if others else ""
         parts.append(f"no ack yet ({_numbers(s.missing)}) from {people}{hint}")
-    return f"{s.name}: {'; '.join(parts)}"
+    return f"{_label(s)}: {'; '.join(parts)}"
 
 
 def report_text(report: StatusReport) -> str:
@@ -62,6 +67,8 @@ def report_text(report: StatusReport) -> str:
              f"{report.series} v{report.version}"]
     if report.base_commit:
         lines.append(f"base: {report.base} ({report.base_commit[:12]})")
+    if report.maintainers is not None and report.maintainers.configured:
+        lines.append(report.maintainers.describe())
     lines.append("")
     for p in report.patches:
         lines.append(f"{p.number}/{total} {p.subject}")
@@ -80,7 +87,7 @@ def report_text(report: StatusReport) -> str:
     waiting = report.waiting
     lines.append("")
     if waiting:
-        names = "; ".join(f"{s.name} ({_numbers(s.missing)})" for s in waiting)
+        names = "; ".join(f"{_label(s)} ({_numbers(s.missing)})" for s in waiting)
         lines.append(f"not ready: {len(waiting)} section{'s' if len(waiting) != 1 else ''} "
                      f"wait{'s' if len(waiting) == 1 else ''} for an ack: {names}")
     else:
@@ -91,7 +98,7 @@ def report_text(report: StatusReport) -> str:
 def report_json(report: StatusReport) -> dict[str, Any]:
     def section(s: SectionStatus) -> dict[str, Any]:
         return {
-            "section": s.name, "state": s.state,
+            "section": s.name, "file": s.file, "state": s.state,
             "maintainers": list(s.maintainers), "reviewers": list(s.reviewers), "lists": list(s.lists),
             "patches": list(s.patches), "missing": list(s.missing),
             "covered": [{"patch": c.patch, "how": c.how, "person": c.person, "entry": c.entry, "role": c.role,
@@ -107,6 +114,7 @@ def report_json(report: StatusReport) -> dict[str, Any]:
         "sections_mode": "all" if report.all_sections else "most-specific",
         "ready": report.ready,
         "note": report.note or None,
+        "maintainers": report.maintainers.as_json() if report.maintainers is not None else None,
         "patches": [{"number": p.number, "subject": p.subject,
                      "author": {"name": p.author.name, "email": p.author.email},
                      "trailers": [{"key": t.key, "value": t.value} for t in p.trailers],

@@ -57,7 +57,7 @@ from typing import Literal
 
 from patchtool.gitrepo import GitRepo
 from patchtool.lint.trailers import person_of
-from patchtool.maintainers import Maintainers, Section, email_address
+from patchtool.maintainers import Maintainers, MaintainersSource, Section, email_address
 from patchtool.model import Patch, Person, Series, Trailer
 from patchtool.owners import maintainers_at
 
@@ -103,6 +103,7 @@ class SectionStatus:
     covered: tuple[Coverage, ...] = ()
     missing: tuple[int, ...] = ()
     others: tuple[tuple[int, Trailer], ...] = ()  # Acked-by/Reviewed-by from people not M:/R: here
+    file: str = "MAINTAINERS"  # the MAINTAINERS file it is in (.get_maintainer.conf may name several)
 
     @property
     def state(self) -> State:
@@ -122,6 +123,7 @@ class StatusReport:
     patches: tuple[PatchTrailers, ...]
     sections: tuple[SectionStatus, ...] | None  # None: no base to read MAINTAINERS from
     note: str = ""  # why sections is None or empty
+    maintainers: MaintainersSource | None = None  # the MAINTAINERS files read (.get_maintainer.conf's choice)
 
     @property
     def ready(self) -> bool | None:
@@ -156,6 +158,7 @@ def series_status(series: Series, repo: GitRepo | None, base: str | None = None,
     report = replace(report, base=shown, base_commit=commit)
     if table is None:
         return replace(report, sections=(), note=f"{shown} has no MAINTAINERS: no section to wait for")
+    report = replace(report, maintainers=table.source)
     owners = [patch_sections(table, patch.paths, all_sections=all_sections) for patch in series.patches]
     sections = section_statuses(series.patches, owners)
     patches = tuple(replace(p, sections=tuple(s.name for s in owned)) for p, owned in zip(patches, owners, strict=True))
@@ -212,7 +215,7 @@ def section_statuses(patches: Sequence[Patch], owners: Sequence[tuple[Section, .
             if not got and waits:
                 missing.append(number)
         out.append(SectionStatus(section.name, section.maintainers, section.reviewers, section.lists,
-                                 tuple(numbers), tuple(covered), tuple(missing), tuple(others)))
+                                 tuple(numbers), tuple(covered), tuple(missing), tuple(others), section.file))
     return tuple(out)
 
 

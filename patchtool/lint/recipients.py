@@ -7,6 +7,11 @@ linux-kernel@vger.kernel.org) is information, since most series are not
 sent there.  The one who sends the series (the cover letter's From) need
 not write to themselves.  ``missing`` also feeds ``lint --fix``, which adds
 the warned-about entries to the series' ``cc``.
+
+The files read are get_maintainer.pl's: the base's ``.get_maintainer.conf``
+may add ``board/*/MAINTAINERS`` and the like (``patchtool.owners``).  Then an
+info finding says which files were read, and a section from a file other
+than the top ``MAINTAINERS`` is named with its file.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from email.utils import getaddresses, parseaddr
+from types import EllipsisType
 
 from patchtool.lint.findings import Context, Finding, Severity
-from patchtool.maintainers import CHIEF_PENGUINS, Section, email_address, list_address
+from patchtool.maintainers import CHIEF_PENGUINS, Maintainers, Section, email_address, list_address
 from patchtool.owners import maintainers_at
 
 THE_REST = "THE REST"
@@ -44,11 +50,20 @@ def people_of(entries: tuple[str, ...]) -> set[str]:
     return {addr.casefold() for _, addr in pairs if addr} | {name.casefold() for name, _ in pairs if name}
 
 
-def missing(ctx: Context) -> list[Missing] | None:
-    """The entries not written to, in the order get_maintainer.pl lists them; None without a MAINTAINERS."""
+def maintainers_of(ctx: Context) -> Maintainers | None:
+    """The base's MAINTAINERS files for the series' paths; None without a repository, base or MAINTAINERS."""
     if ctx.repo is None or ctx.base is None:
         return None
-    table = maintainers_at(ctx.repo, ctx.base, only_paths=[p for patch in ctx.series.patches for p in patch.paths])
+    return maintainers_at(ctx.repo, ctx.base, only_paths=[p for patch in ctx.series.patches for p in patch.paths])
+
+
+def missing(ctx: Context, table: Maintainers | EllipsisType | None = ...) -> list[Missing] | None:
+    """The entries not written to, in the order get_maintainer.pl lists them; None without a MAINTAINERS.
+
+    ``table``: what ``maintainers_of(ctx)`` gave, when the caller has it already.
+    """
+    if isinstance(table, EllipsisType):
+        table = maintainers_of(ctx)
     if table is None:
         return None
     series = ctx.series
@@ -87,18 +102,25 @@ def _sections_naming(sections: tuple[Section, ...], key: str, role: str) -> tupl
     def names(s: Section) -> tuple[str, ...]:
         return s.list_addresses() if role == "L" else s.emails()
 
-    return tuple(s.name for s in sections if any(a.casefold() == key for a in names(s)))
+    return tuple(section_label(s) for s in sections if any(a.casefold() == key for a in names(s)))
+
+
+def section_label(section: Section) -> str:
+    """The section's name, with its file when that is not the top MAINTAINERS."""
+    return section.name if section.file == "MAINTAINERS" else f"{section.name} in {section.file}"
 
 
 def _patches(numbers: tuple[int, ...]) -> str:
     return f"patch{'es' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"
 
 
-def findings(ctx: Context, entries: list[Missing] | None) -> Iterator[Finding]:
+def findings(ctx: Context, entries: list[Missing] | None, table: Maintainers | None = None) -> Iterator[Finding]:
     if entries is None:
         if ctx.repo is not None and ctx.base is not None:
             yield Finding("recipients", Severity.INFO, 0, "the base has no MAINTAINERS: recipients not checked")
         return
+    if table is not None and table.source.configured:
+        yield Finding("recipients", Severity.INFO, 0, table.source.describe())
     for m in entries:
         sections = ", ".join(m.sections) or "MAINTAINERS"
         if m.only_the_rest:

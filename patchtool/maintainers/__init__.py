@@ -3,7 +3,10 @@
 This module owns the kernel's ``MAINTAINERS`` format and get_maintainer.pl's
 answer to "who looks after this file".  It does no I/O and calls no git: the
 caller hands in the file's text (and, if it wants get_maintainer's directory
-rule, a predicate saying which names are directories in the tree).
+rule, a predicate saying which names are directories in the tree).  Several
+files (``board/*/MAINTAINERS`` as U-Boot's ``.get_maintainer.conf`` asks) are
+parsed as one, in the order read: see ``conf`` for which files and in what
+order, and ``parse_maintainer_files``.
 
 Parsing (get_maintainer.pl's ``read_maintainer_file``, v5.14)
 -------------------------------------------------------------
@@ -99,6 +102,7 @@ is otherwise immutable), so memory grows with the directories asked about.
 
 from __future__ import annotations
 
+from patchtool.maintainers.conf import GetMaintainerConf, MaintainersSource, parse_conf
 from patchtool.maintainers.sections import (
     CHIEF_PENGUINS,
     ParseProblem,
@@ -109,11 +113,13 @@ from patchtool.maintainers.sections import (
     email_address,
     list_address,
 )
-from patchtool.maintainers.table import Maintainers, ancestor_dirs, parse_maintainers
+from patchtool.maintainers.table import Maintainers, ancestor_dirs, parse_maintainer_files, parse_maintainers
 
 __all__ = [
     "CHIEF_PENGUINS",
+    "GetMaintainerConf",
     "Maintainers",
+    "MaintainersSource",
     "ParseProblem",
     "Recipients",
     "Section",
@@ -122,5 +128,7 @@ __all__ = [
     "dir_predicate",
     "email_address",
     "list_address",
+    "parse_conf",
+    "parse_maintainer_files",
     "parse_maintainers",
 ]

@@ -46,9 +46,11 @@ _PATCH_FILE = re.compile(r"(?:\+\+\+|---)\s+\S")
 class Section:
     """One MAINTAINERS section; values are kept as written in the file.
 
-    ``index`` is the section's position in file order, ``line`` the 1-based
-    line number of its name line.  ``other`` holds every field this model has
-    no attribute for (W:, Q:, B:, C:, P:, T:, unknown letters) in file order.
+    ``index`` is the section's position in file order (over every file read,
+    in the order read), ``file`` the MAINTAINERS file it is in and ``line`` the
+    1-based line number of its name line there.  ``other`` holds every field
+    this model has no attribute for (W:, Q:, B:, C:, P:, T:, unknown letters)
+    in file order.
     """
 
     name: str
@@ -63,6 +65,7 @@ class Section:
     other: tuple[tuple[str, str], ...] = ()
     index: int = 0
     line: int = 0
+    file: str = "MAINTAINERS"
 
     def emails(self) -> tuple[str, ...]:
         """Bare addresses of the M: then R: people (entries without one skipped)."""
@@ -94,6 +97,7 @@ class ParseProblem:
 
     line: int
     message: str
+    file: str = "MAINTAINERS"
 
 
 @dataclass(frozen=True)

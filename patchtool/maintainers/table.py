@@ -5,9 +5,11 @@ See the package docstring for get_maintainer.pl's rules this follows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import bisect
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from patchtool.maintainers.conf import DEFAULT_PATH, MaintainersSource
 from patchtool.maintainers.index import _NEVER, _convert, _Index, _required_literal
 from patchtool.maintainers.sections import (
     _META_RE,
@@ -25,18 +27,29 @@ from patchtool.maintainers.sections import (
 
 @dataclass(frozen=True)
 class Maintainers:
-    """A parsed MAINTAINERS file: its sections and the index to match paths."""
+    """Parsed MAINTAINERS files: their sections and the index to match paths.
+
+    ``source`` says which files were read (in order) and which
+    ``.get_maintainer.conf`` chose them; ``parse_maintainers`` reads one.
+    """
 
     sections: tuple[Section, ...]
     _index: _Index = field(default_factory=_Index, repr=False, compare=False)
     _problems: tuple[ParseProblem, ...] = field(default=(), repr=False, compare=False)
+    source: MaintainersSource = field(default_factory=MaintainersSource, compare=False)
+    _lines: _Lines | None = field(default=None, repr=False, compare=False)
 
     def problems(self) -> tuple[ParseProblem, ...]:
         """Odd input tolerated: type lines before any section, regexes that do
-        not compile (compiled here; they match nothing), in line order."""
+        not compile (compiled here; they match nothing), in file and line order."""
         bad = [r for r in self._index.regexes if r.compiled() is _NEVER]
-        found = [ParseProblem(r.line, f"regex {r.source!r} does not compile ({r.error}); ignored") for r in bad]
-        return tuple(sorted({*self._problems, *found}, key=lambda p: (p.line, p.message)))
+        where = self._lines or _Lines((DEFAULT_PATH,), (1,))
+        found = []
+        for r in bad:
+            file, line = where.locate(r.line)
+            found.append(ParseProblem(line, f"regex {r.source!r} does not compile ({r.error}); ignored", file))
+        order = {name: i for i, name in enumerate(where.files)}
+        return tuple(sorted({*self._problems, *found}, key=lambda p: (order.get(p.file, 0), p.line, p.message)))
 
     def section(self, name: str) -> Section | None:
         """The first section called ``name``."""
@@ -140,6 +153,7 @@ class _Draft:
     line: int
     fields: list[tuple[int, str, str]] = field(default_factory=list)  # line, letter, value
     skip_people: bool = False  # the anonymous first section's first line
+    file: str = DEFAULT_PATH
 
 
 def _read_drafts(text: str, problems: list[ParseProblem]) -> list[_Draft]:
@@ -168,6 +182,29 @@ def _read_drafts(text: str, problems: list[ParseProblem]) -> list[_Draft]:
     return drafts
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """Where each file's lines start in the joined text, to give (file, line) back."""
+
+    files: tuple[str, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def join(cls, files: Sequence[tuple[str, str]]) -> tuple[str, _Lines]:
+        texts, starts, line = [], [], 1
+        for _name, text in files:
+            starts.append(line)
+            if text and not text.endswith("\n"):  # Perl reads each file's last line as a line
+                text += "\n"
+            texts.append(text)
+            line += text.count("\n")
+        return "".join(texts), cls(tuple(name for name, _text in files), tuple(starts))
+
+    def locate(self, line: int) -> tuple[str, int]:
+        at = max(bisect.bisect_right(self.starts, line) - 1, 0)
+        return self.files[at], line - self.starts[at] + 1
+
+
 def parse_maintainers(
     text: str, *, is_dir: Callable[[str], bool] | None = None, only_paths: Iterable[str] | None = None
 ) -> Maintainers:
@@ -180,11 +217,32 @@ def parse_maintainers(
     a 20-file series then skips most of a 20,000-pattern file.  Every
     section is still listed, and answers for other paths are incomplete.
     """
+    return parse_maintainer_files([(DEFAULT_PATH, text)], is_dir=is_dir, only_paths=only_paths)
+
+
+def parse_maintainer_files(
+    files: Sequence[tuple[str, str]],
+    *,
+    is_dir: Callable[[str], bool] | None = None,
+    only_paths: Iterable[str] | None = None,
+    source: MaintainersSource | None = None,
+) -> Maintainers:
+    """Parse several MAINTAINERS files, ``(path, text)`` in the order read, as get_maintainer.pl does.
+
+    Their lines are joined into one list (``patchtool.maintainers.conf``): sections are
+    numbered across the files, each knows its ``file`` and its ``line`` there.  Patterns
+    are relative to the top of the tree whichever file they are in.  ``source``
+    defaults to the files' names without a conf.
+    """
+    text, lines = _Lines.join(files)
     problems: list[ParseProblem] = []
     index = _Index()
     sections: list[Section] = []
     could_match = _prefilter(only_paths) if only_paths is not None else None
-    for number, draft in enumerate(_read_drafts(text, problems)):
+    drafts = _read_drafts(text, problems)
+    problems = [ParseProblem(line, p.message, file) for p in problems for file, line in [lines.locate(p.line)]]
+    for number, draft in enumerate(drafts):
+        draft.file, draft.line = lines.locate(draft.line)
         if could_match is not None and not draft.skip_people and not could_match(draft):
             sections.append(_section(draft, number))
             for line, letter, value in draft.fields:
@@ -223,10 +281,12 @@ def parse_maintainers(
                 other=tuple(other),
                 index=number,
                 line=draft.line,
+                file=draft.file,
             )
         )
     index.finish(tuple(sections))
-    return Maintainers(index.sections, index, tuple(problems))
+    return Maintainers(index.sections, index, tuple(problems),
+                       source or MaintainersSource(lines.files), lines)
 
 
 def ancestor_dirs(paths: Iterable[str]) -> set[str]:
@@ -286,6 +346,7 @@ def _section(draft: _Draft, number: int) -> Section:
         name=draft.name, maintainers=tuple(values["M"]), reviewers=tuple(values["R"]), lists=tuple(values["L"]),
         status=values["S"][-1] if values["S"] else None, files=tuple(values["F"]), excludes=tuple(values["X"]),
         regexes=tuple(values["N"]), keywords=tuple(values["K"]), other=tuple(other), index=number, line=draft.line,
+        file=draft.file,
     )
 
 
