@@ -38,7 +38,7 @@ _GLOB_CHARS = set("*?[")
 
 @dataclass(frozen=True)
 class CheckReport:
-    """The series checked on each base, in the order the bases were given."""
+    """The series checked on each base, in the order of the bases given (``choose_bases``: git's order)."""
 
     series: Series
     results: tuple[ApplyResult, ...]
@@ -56,6 +56,10 @@ class CheckReport:
 def choose_bases(repo: GitRepo, series: Series, requested: Sequence[str]) -> list[tuple[str, str]]:
     """(label, commit) per base: ``requested`` refs and globs, else the series' own base.
 
+    The bases that are tags and branches come in git's order, as ``git for-each-ref
+    --sort=version:refname`` lists them (so ``git tag --sort=version:refname`` for tags, the
+    repository's ``versionsort.suffix`` honoured), whatever order the ``--base`` options came in;
+    other revisions (``HEAD~2``, an id) follow, as given.
     BadInput names a ref that does not resolve or a glob that matches nothing.
     """
     if not requested:
@@ -75,7 +79,16 @@ def choose_bases(repo: GitRepo, series: Series, requested: Sequence[str]) -> lis
             bases += [(name, repo.resolve(name)) for name in names]
         else:
             bases.append((ref, repo.resolve(ref)))
-    return list(dict.fromkeys(bases))
+    return in_git_order(repo, list(dict.fromkeys(bases)))
+
+
+def in_git_order(repo: GitRepo, bases: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``bases`` (label, commit) sorted as git sorts their refs; the labels that name no ref after them."""
+    full = {label: repo.full_ref_name(label) for label, _ in bases}
+    rank = {name: i for i, name in enumerate(repo.in_version_order([f for f in full.values() if f]))}
+    last = len(rank)
+    # sorted() is stable: two labels of one ref, and the revisions that are no ref, keep their order.
+    return sorted(bases, key=lambda b: rank.get(full[b[0]] or "", last))
 
 
 class CheckInterrupted(KeyboardInterrupt):

@@ -176,21 +176,22 @@ def test_check_says_applied_where_git_am_3_does(project: tuple[Repo, Path], tmp_
 
 def test_check_plain_text_one_line_per_base(project: tuple[Repo, Path], capsys: Capsys) -> None:
     repo, folder = project
+    # -v: the whole table (without it, several bases get a line each); the bases in git's order.
     code, out, _ = run(capsys, "check", str(folder), "--base", "none", "--base", "pick", "--base", "equiv",
-                       "--repo", str(repo.path))
+                       "--repo", str(repo.path), "-v")
     assert code == 1
     rows = out.splitlines()
-    assert rows[0].split()[-3:] == ["none", "pick", "equiv"]
-    assert rows[1].split()[-3:] == ["clean", "clean", "applied"]
-    assert rows[2].split()[-3:] == ["clean", "applied", "clean"]
+    assert rows[0].split()[-3:] == ["equiv", "none", "pick"]
+    assert rows[1].split()[-3:] == ["applied", "clean", "clean"]
+    assert rows[2].split()[-3:] == ["clean", "clean", "applied"]
     # patch 2 was cherry-picked: git patch-id --stable names the upstream commit
     picked = repo.git("log", "--format=%H", "-1", "--grep=change b20", "pick").strip()
     said = [line for line in rows if "cannot be posted as is" in line]
     assert said == [
-        f"pick: patch 2 is already in pick (upstream as {picked[:12]}): the series cannot be posted as is "
-        "on pick (patchtool rebase --onto pick --drop-applied drops it)",
         "equiv: patch 1 is already in equiv (its changes are there): the series cannot be posted as is "
         "on equiv (patchtool rebase --onto equiv --drop-applied drops it)",
+        f"pick: patch 2 is already in pick (upstream as {picked[:12]}): the series cannot be posted as is "
+        "on pick (patchtool rebase --onto pick --drop-applied drops it)",
     ]
 
 

@@ -93,7 +93,7 @@ def test_matrix_offset_and_conflict_exit_1(project: Project, capsys: Capsys) -> 
 
 def test_plain_text_when_piped(project: Project, capsys: Capsys) -> None:
     repo, folder = project
-    code, out, _ = run(capsys, "check", str(folder), "--repo", str(repo.path), "--base", "v2", "--base", "v3")
+    code, out, _ = run(capsys, "check", str(folder), "--repo", str(repo.path), "--base", "v2", "--base", "v3", "-v")
     assert code == 1
     assert "\x1b[" not in out and "✓" not in out  # no colour, no symbols in a pipe
     header = out.splitlines()[0].split()

@@ -78,8 +78,10 @@ def _run(argv: list[str] | None, ctrl_c: _CtrlC) -> int:
             print(f"patchtool: {line}", file=sys.stderr)
         return 2
 
+    args = sys.argv[1:] if argv is None else list(argv)
+    # Bare ``patchtool``: the help ``--help`` prints, exit 0 (click's no_args_is_help is a usage error, exit 2).
     try:
-        rv = app(args=argv, standalone_mode=False, prog_name="patchtool")
+        rv = app(args=args or ["--help"], standalone_mode=False, prog_name="patchtool")
     except BadInput as exc:
         return fail(exc.one_line())
     except typer.Exit as exc:

@@ -1,10 +1,12 @@
 """``patchtool check``: does every patch apply, on each base.
 
-A table (patches down, bases across) with symbols and colour on a
-terminal, plain words when piped, then what a maintainer needs to fix each
-conflict, and one line per base naming the patches it already holds
-(``applied``; the upstream commit, by patch-id, when the series' old base
-is known); ``--json`` prints SPEC's JSON.  Exit 0 only when every patch
+On one base (or with ``-v``): a table (patches down, bases across) with
+symbols and colour on a terminal, plain words when piped, then what a
+maintainer needs to fix each conflict, and one line per base naming the
+patches it already holds (``applied``; the upstream commit, by patch-id,
+when the series' old base is known).  On several bases: the first screen
+of ``check_summary`` (a line per base, each distinct conflict once), in
+80 columns.  ``--json`` prints SPEC's JSON.  Exit 0 only when every patch
 applies on every base and none is already there.
 """
 
@@ -40,10 +42,15 @@ def check_cmd(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, metavar="N", help="Parallel processes (default: the number of cores).",
     )] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="On several bases: every patch on every base, and every conflict's lines.",
+    )] = False,
     repo: RepoOption = Path("."),
     json: JsonOption = False,
 ) -> int:
-    """Apply the series on each base in git's object store: clean, offset, 3way, conflict or applied per patch."""
+    """Apply the series on each base in git's object store: clean, offset, 3way, conflict or applied per patch.
+
+    On several bases, a line per base and each distinct conflict once (-v: the whole table)."""
     from patchtool import render
     from patchtool.check import check_json, choose_bases
     from patchtool.gitrepo import GitRepo
@@ -54,6 +61,9 @@ def check_cmd(
     bases = choose_bases(git, loaded, base or [])
     tty = sys.stdout.isatty() and not json
     report = _with_progress(git, loaded, bases, jobs, bar=tty and len(bases) > 1)
+    if len(report.results) > 1 and not verbose and not json:
+        _print_summary(report, tty=tty)  # counts, not the upstream commits: no patch-ids to compute
+        return 0 if report.postable else 1
     upstream = named_upstream(git, report)
     if json:
         typer.echo(render.to_json(check_json(report, upstream)))
@@ -62,6 +72,23 @@ def check_cmd(
     else:
         typer.echo(plain_report(report, upstream))
     return 0 if report.postable else 1
+
+
+def _print_summary(report: CheckReport, *, tty: bool) -> None:
+    from patchtool.cli.check_summary import WIDTH, plain, summary_lines
+
+    if not tty:
+        typer.echo(plain(summary_lines(report)))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console()
+    for line in summary_lines(report, width=min(WIDTH, console.width)):
+        text = Text()
+        for part, style in line:
+            text.append(part, style=style or "")
+        console.print(text, soft_wrap=True)
 
 
 def named_upstream(git: GitRepo, report: CheckReport) -> list[dict[int, str]]:
