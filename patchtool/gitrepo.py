@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
+import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -259,6 +261,25 @@ class GitRepo:
         )
         return [line for line in out.splitlines() if line]
 
+    def full_ref_name(self, name: str) -> str | None:
+        """The ref ``name`` means (``refs/tags/v6.1``), as git disambiguates it; None for ``HEAD~2``, an id."""
+        if not name or name.startswith("-"):
+            return None
+        proc = self.run_status("rev-parse", "--verify", "--quiet", "--symbolic-full-name", "--end-of-options", name)
+        full = proc.stdout.decode("utf-8", "surrogateescape").strip()
+        return full if proc.returncode == 0 and full.startswith("refs/") else None
+
+    def in_version_order(self, refnames: Sequence[str]) -> list[str]:
+        """Full ref names as ``git for-each-ref --sort=version:refname`` orders them (the repository's
+        ``versionsort.suffix`` honoured, as git honours it); names that are no ref are left out."""
+        if not refnames:
+            return []
+        # Each name is its own pattern (ref names hold no glob characters); a pattern also matches the
+        # refs below it (refs/tags/v1 matches refs/tags/v1/x), hence the filter.
+        out = self.text("for-each-ref", "--sort=version:refname", "--format=%(refname)", *dict.fromkeys(refnames))
+        wanted = set(refnames)
+        return [line for line in out.splitlines() if line in wanted]
+
     def rev_list(self, *args: str) -> list[str]:
         return self.text("rev-list", *args).split()
 
@@ -480,6 +501,83 @@ class GitRepo:
         out = self.run("log", "-z", "--format=%s", f"-n{limit}", "--end-of-options", rev, "--", *paths,
                        env={"GIT_LITERAL_PATHSPECS": "1"})
         return [s for s in out.decode("utf-8", "replace").split("\x00") if s]
+
+    def log_names(self, rev: str, paths: Sequence[str]
+                  ) -> Generator[tuple[str, tuple[str, ...], str, list[str]], None, None]:
+        """(commit, parents, subject, files) of ``git log --parents -c --name-only rev -- paths``, newest
+        first and streamed: the commits ``log_subjects`` walks (same history simplification, literal
+        paths), each with the files under ``paths`` it changes (for a merge, those that differ from
+        every parent) and its parents in the simplified history (the nearest commits shown, which
+        hold what the real parents hold under ``paths``).  Closing the iterator early kills git,
+        so a caller that has read enough stops the walk there.  No rename detection (a renamed
+        file is its two paths), the root commit's files are shown and ``log.follow`` is off,
+        whatever the configuration says.
+        """
+        argv = self._argv(["-c", "log.follow=false", "log", "-z", "--parents", "-c", "--root", "--no-renames",
+                           "--name-only", "--format=%x01%H %P%x00%s", "--end-of-options", rev, "--", *paths])
+        env = clean_env({**self._env_extra, "GIT_LITERAL_PATHSPECS": "1"})
+        header = re.compile(r"^\x01([0-9a-f]{40,64})((?: [0-9a-f]{40,64})*) ?$")  # a root commit: "%H "
+        with tempfile.TemporaryFile() as err:
+            with _children.lock:
+                if _children.stopping:
+                    raise KeyboardInterrupt("interrupted: no new process")
+                proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, env=env,
+                                        cwd=self.work_tree or self.git_dir)
+                _children.live[proc] = False
+            done = False
+            try:
+                assert proc.stdout is not None
+                pending = b""
+                commit: tuple[str, tuple[str, ...]] | None = None
+                subject: str | None = None
+                names: list[str] = []
+                while chunk := proc.stdout.read1(1 << 16):
+                    *tokens, pending = (pending + chunk).split(b"\x00")
+                    for raw in tokens:
+                        token = raw.decode("utf-8", "surrogateescape")
+                        if m := header.match(token):
+                            if commit is not None and subject is not None:
+                                yield commit[0], commit[1], subject, names
+                            commit, subject, names = (m.group(1), tuple(m.group(2).split())), None, []
+                        elif subject is None:
+                            subject = raw.decode("utf-8", "replace")  # as log_subjects reads it
+                        elif name := token.removeprefix("\n"):  # -c puts an empty field before a merge's
+                            names.append(name)
+                if commit is not None and subject is not None:
+                    yield commit[0], commit[1], subject, names
+                done = True
+            finally:
+                if not done:
+                    _kill(proc, False)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=None if done else 1)
+                with _children.lock:
+                    _children.live.pop(proc, None)
+                proc.stdout.close()  # type: ignore[union-attr]
+            if proc.returncode != 0:
+                err.seek(0)
+                message = err.read().decode("utf-8", "replace").strip()
+                raise GitError(f"git log failed ({proc.returncode}): {message}")
+
+    def changed_files(self, pairs: Sequence[tuple[str, str]], paths: Sequence[str]) -> list[list[str]]:
+        """For each (commit, other commit), the files under ``paths`` that differ between the two
+        (literal paths, no renames), through one ``diff-tree --stdin``."""
+        if not pairs:
+            return []
+        out = self.run("diff-tree", "--stdin", "--always", "-r", "-z", "--name-only", "--no-renames", "--", *paths,
+                       input="".join(f"{c} {o}\n" for c, o in pairs).encode(), env={"GIT_LITERAL_PATHSPECS": "1"})
+        tokens = out.decode("utf-8", "surrogateescape").split("\x00")
+        result: list[list[str]] = []
+        k = 0
+        for token in tokens[:-1]:
+            if k < len(pairs) and token == pairs[k][0]:  # --always: a header for each pair, names or none
+                result.append([])
+                k += 1
+            elif result:
+                result[-1].append(token)
+        if len(result) != len(pairs):
+            raise GitError(f"git diff-tree --stdin: {len(result)} answers for {len(pairs)} pairs")
+        return result
 
     def run_program(
         self, argv: Iterable[str], *, input: bytes | None = None, cwd: Path | None = None

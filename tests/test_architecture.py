@@ -23,6 +23,7 @@ RANKS = {
     "errors": 0,
     "tempdirs": 0,
     "fsatomic": 1,
+    "cache": 1,
     "model": 1,
     "subject": 2,
     "diffparse": 2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,8 +18,11 @@ from patchtool.errors import BadInput
 def demo_cmd(
     directory: Annotated[Path | None, typer.Argument(
         help="Build the repository here (kept); default: a temporary folder, removed afterwards.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="lint neither uses nor fills the cache ($XDG_CACHE_HOME/patchtool).")] = False,
 ) -> int:
     """Build a v5.14-rc5 stand-in repository, then import, check, diffstat, lint and cover io_uring-lsm."""
+    from patchtool import cache
     from patchtool.cli import main
     from patchtool.demo.run import run_demo
 
@@ -28,7 +32,8 @@ def demo_cmd(
             typer.echo(text, nl=not text.endswith("\n"))
 
     def run_command(argv: list[str] | tuple[str, ...]) -> int:
-        return main(list(argv))
+        with cache.disabled() if no_cache else contextlib.nullcontext():
+            return main(list(argv))
 
     if directory is not None:
         if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):

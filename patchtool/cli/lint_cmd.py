@@ -67,19 +67,34 @@ def report_text(report: LintReport) -> str:
     return "\n".join(lines)
 
 
+# A lint that is done sooner (a warm cache) shows no bar at all.
+PROGRESS_DELAY = 0.3
+
+
 def _with_progress(loaded: Series, git: GitRepo, base: str | None, profile: str | None = None) -> LintReport:
-    """lint with a transient progress bar for checkpatch, the part that takes seconds."""
+    """lint under a transient progress line on stderr: the stage running (the history of the files,
+    applying, kernel-doc, MAINTAINERS, checkpatch) and, for checkpatch, how many patches it did."""
+    import threading
+
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from patchtool.lint import lint_series
 
-    with Progress(TextColumn("checkpatch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as progress:
-        # Hidden until checkpatch reports: a base without scripts/checkpatch.pl shows no bar.
-        task = progress.add_task("", total=loaded.total, visible=False)
-        return lint_series(loaded, git, base, profile=profile,
-                           on_checkpatch=lambda k: progress.update(task, advance=k, visible=True))
+    with Progress(TextColumn("lint"), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=None, visible=False)
+        shown = threading.Timer(PROGRESS_DELAY, lambda: progress.update(task, visible=True))
+        shown.daemon = True
+        shown.start()
+
+        def step(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total or None)
+
+        try:
+            return lint_series(loaded, git, base, profile=profile, on_progress=step)
+        finally:
+            shown.cancel()
 
 
 @app.command("lint")
@@ -93,9 +108,14 @@ def lint_cmd(
         "--profile", help="kernel (default) or netdev: the settings of netdev's NIPA bot; "
                           "over it, .patchtool.toml of the base and of the repository.")] = None,
     json: JsonOption = False,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither use nor fill the cache of checkpatch's reports and of the files' history "
+                           "($XDG_CACHE_HOME/patchtool); PATCHTOOL_NO_CACHE=1 does the same.")] = False,
 ) -> int:
     """Pre-posting checks: subjects, sign-offs, trailers, whitespace, markers, applying, recipients, checkpatch."""
-    from patchtool import render
+    import contextlib
+
+    from patchtool import cache, render
     from patchtool.lint import fix_recipients, lint_series
     from patchtool.seriesdir import read_series, write_series
 
@@ -104,10 +124,11 @@ def lint_cmd(
     git = optional_repo(repo, required=base is not None)
     if git is None:
         typer.echo("patchtool: no git repository here: only the checks that need none are run", err=True)
-    if sys.stderr.isatty() and not json and git is not None:
-        report = _with_progress(loaded, git, base, profile)
-    else:
-        report = lint_series(loaded, git, base, profile=profile)
+    with cache.disabled() if no_cache else contextlib.nullcontext():
+        if sys.stderr.isatty() and not json and git is not None:
+            report = _with_progress(loaded, git, base, profile)
+        else:
+            report = lint_series(loaded, git, base, profile=profile)
     if fix:
         fixed, report = fix_recipients(loaded, report)
         if fixed is not loaded:

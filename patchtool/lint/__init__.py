@@ -66,14 +66,20 @@ def lint_series(
     base: str | None = None,
     *,
     run_checkpatch: bool = True,
-    on_checkpatch: Callable[[int], None] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
     profile: str | None = None,
 ) -> LintReport:
     """Every rule on ``series``; with ``repo``, on ``base`` (default: the series' own base) too.
 
     ``profile`` (``kernel``, ``netdev``) overrides the one ``.patchtool.toml`` names.
-    ``on_checkpatch(k)`` is called each time checkpatch has done ``k`` more patches.
+    ``on_progress(stage, done, total)`` says what runs now (``total`` 0: no count), and for
+    checkpatch how many of the patches it has done.
     """
+
+    def step(stage: str, done: int = 0, total: int = 0) -> None:
+        if on_progress is not None:
+            on_progress(stage, done, total)
+
     meta: list[Finding] = []
     commit = name = tools = None
     why_no_base = "no base"
@@ -91,8 +97,9 @@ def lint_series(
     config = load_config(repo, commit or tools, name or ("HEAD" if tools else None), profile)
     ctx = Context(series=series, repo=repo, base=commit, base_name=name, tools=tools, config=config)
     got = runner.Collected(findings=meta)
-    for module, checks in runner.TEXT_MODULES:
+    for i, (module, checks) in enumerate(runner.TEXT_MODULES):
         if runner.wanted(config, checks):
+            step(f"checking {module.__name__.rsplit('.', 1)[-1].replace('_', ' ')}", i, len(runner.TEXT_MODULES))
             got.take(module.check(ctx), checks, config)
     for check in registry.BY_NAME:
         reason = runner.needs_reason(check, repo=repo is not None, base=commit is not None, why_no_base=why_no_base)
@@ -107,17 +114,29 @@ def lint_series(
         if commit is not None:
             if runner.wanted(config, runner.APPLIED_CHECKS) and series.patches:
                 with repo.scratch() as store:
+                    step("applying the series")
                     on_base = replace(ctx, applied=Applied(store, apply_series(store, commit, series.patches)))
                     got.take(applies.check(on_base), ("applies",), config)
+                    step("kernel-doc")
                     got.take(kdoc.check(on_base), ("kdoc",), config)
+                    step("MAINTAINERS for new files")
                     got.take(newfiles.check(on_base), ("maintainers",), config)
             if config.runs("cc_maintainers"):
-                missing = recipients.missing(ctx)
-                got.take(recipients.findings(ctx, missing), ("cc_maintainers",), config)
+                step("recipients")
+                table = recipients.maintainers_of(ctx)
+                missing = recipients.missing(ctx, table)
+                got.take(recipients.findings(ctx, missing, table), ("cc_maintainers",), config)
                 if missing is None:
                     got.skip("cc_maintainers", "no MAINTAINERS in the base")
         if run_checkpatch and config.runs("checkpatch"):
-            got.take(checkpatch.check(ctx, on_checkpatch), ("checkpatch",), config)
+            done = [0]
+
+            def checked(k: int) -> None:
+                done[0] += k
+                step("checkpatch", done[0], series.total)
+
+            step("checkpatch", 0, series.total)
+            got.take(checkpatch.check(ctx, checked), ("checkpatch",), config)
             where = ctx.tools or ctx.base
             if where is None or f"{where}:{checkpatch.SCRIPT}" not in repo.object_ids([f"{where}:{checkpatch.SCRIPT}"]):
                 got.skip("checkpatch", f"no {checkpatch.SCRIPT} in the {'base' if ctx.base else 'repository'}")

@@ -11,15 +11,25 @@ ERROR and WARNING keep their level, CHECK (``--strict`` style) is
 information unless ``checkpatch-checks`` says otherwise.  A Ctrl-C cancels the batches not
 started, kills the running ``perl`` processes (each in a process group of
 its own) and removes the temporary directory before it goes on.
+
+What checkpatch printed for a patch is cached (``patchtool.cache``) under
+the blob ids of the script and the files it reads, its options (and
+``~/.checkpatch.conf``, which it reads too) and the sha256 of the mail: a
+second lint of the same patches runs no ``perl``, and a changed patch is
+the only one checked again.  The cached lines are parsed as fresh ones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, TypeVar
 
+from patchtool import cache
 from patchtool.gitrepo import children_stopped
 from patchtool.lint.findings import Context, Finding, Severity
 from patchtool.mailfmt import render_patch
@@ -32,6 +42,9 @@ ARGS = ("--no-tree", "--terse", "--show-types", "--no-summary")
 _REPORT = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<level>ERROR|WARNING|CHECK):(?:(?P<type>[A-Z0-9_]+):)?"
                      r" ?(?P<msg>.*)$")
 _LEVELS = {"ERROR": Severity.ERROR, "WARNING": Severity.WARNING, "CHECK": Severity.INFO}
+CACHE_KIND = "checkpatch.v1"
+T = TypeVar("T")
+_OWN_LINE = re.compile(r"^patches/(\d{4})\.patch(:.*)$")  # a line of checkpatch's about one of the files given
 
 
 def mail_bytes(ctx: Context, number: int) -> bytes:
@@ -61,13 +74,13 @@ def _batches(items: Sequence[int], count: int) -> list[list[int]]:
     return [list(items[i::count]) for i in range(count) if items[i::count]]
 
 
-def _in_threads(run: Callable[[list[int]], tuple[int, str, str]], batches: list[list[int]], workers: int,
-                on_done: Callable[[int], None] | None) -> list[tuple[int, str, str]]:
+def _in_threads(run: Callable[[list[int]], T], batches: list[list[int]], workers: int,
+                on_done: Callable[[int], None] | None) -> list[T]:
     """``run`` on each batch in ``workers`` threads.  On any exception (a KeyboardInterrupt above all) the
     batches not started are dropped and the running perls killed before it goes on: no waiting for work
     nobody wants, and no thread left for the interpreter's exit to wait for."""
     pool = ThreadPoolExecutor(max_workers=workers)
-    results: list[tuple[int, str, str]] = []
+    results: list[T] = []
     try:
         futures = {pool.submit(run, batch): len(batch) for batch in batches}
         for future in as_completed(futures):
@@ -84,14 +97,84 @@ def _in_threads(run: Callable[[list[int]], tuple[int, str, str]], batches: list[
     return results
 
 
+def _name(n: int) -> str:
+    return f"{n:04d}.patch"
+
+
+def _user_conf() -> bytes:
+    """``~/.checkpatch.conf``, which checkpatch reads options from (b"" when there is none)."""
+    try:
+        return (Path.home() / ".checkpatch.conf").read_bytes()
+    except (OSError, RuntimeError, KeyError):
+        return b""
+
+
+def _valid(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(line, str) for line in value)
+
+
 def check(ctx: Context, on_done: Callable[[int], None] | None = None) -> Iterator[Finding]:
     """checkpatch's findings; ``on_done(k)`` after each batch of ``k`` patches (for a progress bar)."""
     repo, base = ctx.repo, ctx.tools or ctx.base
     if repo is None or base is None or not ctx.series.patches:
         return
-    script = repo.read_path(base, SCRIPT)
-    if script is None:
+    wanted = [f"{base}:{path}" for path in (SCRIPT, *SUPPORT)]
+    ids = repo.object_ids(wanted)
+    if ids.get(wanted[0], ("", ""))[1] != "blob":
         return
+    total = ctx.series.total
+    mails = {n: mail_bytes(ctx, n) for n in range(1, total + 1)}
+    tools = [ids[w][0] if w in ids else "-" for w in wanted]
+    options = "\0".join((*ARGS, *ctx.config.checkpatch_args))
+    conf = hashlib.sha256(_user_conf()).hexdigest()
+
+    def key(n: int) -> list[str]:
+        return [*tools, options, conf, hashlib.sha256(mails[n]).hexdigest()]
+
+    # per patch, what checkpatch printed about it (each line without the file name)
+    said: dict[int, list[str]] = {}
+    for n in mails:
+        got = cache.get(CACHE_KIND, key(n))
+        if _valid(got):
+            said[n] = got
+    if said and on_done is not None:
+        on_done(len(said))
+    todo = [n for n in mails if n not in said]
+    found: list[Finding] = []
+    if todo:
+        try:
+            runs = _run(ctx, base, todo, mails, on_done)
+        except FileNotFoundError:
+            yield Finding("checkpatch", Severity.INFO, 0, f"perl is not installed: {SCRIPT} of the base not run")
+            return
+        numbers = {_name(n): n for n in mails}
+        for batch, (rc, out, err) in runs:
+            parsed = list(parse_output(out, numbers, Severity(ctx.config.checkpatch_checks)))
+            ok = not (rc not in (0, 1) or (rc == 1 and not parsed and err.strip()))
+            if not ok:
+                first = next((ln for ln in err.splitlines() if ln.strip()), f"exit status {rc}")
+                found.append(Finding("checkpatch", Severity.INFO, 0, f"{SCRIPT} of the base failed: {first.strip()}"))
+            lines: dict[int, list[str]] = {n: [] for n in batch}
+            for line in out.splitlines():
+                if (m := _OWN_LINE.match(line)) and int(m.group(1)) in lines:
+                    lines[int(m.group(1))].append(m.group(2))
+            for n, mine in lines.items():
+                said[n] = mine
+                if ok:
+                    cache.put(CACHE_KIND, key(n), mine)
+    checks = Severity(ctx.config.checkpatch_checks)
+    for n in sorted(said):
+        text = "".join(f"patches/{_name(n)}{rest}\n" for rest in said[n])
+        found.extend(parse_output(text, {_name(n): n}, checks))
+    yield from sorted(found, key=lambda f: f.patch)
+
+
+def _run(ctx: Context, base: str, todo: list[int], mails: dict[int, bytes],
+         on_done: Callable[[int], None] | None) -> list[tuple[list[int], tuple[int, str, str]]]:
+    """checkpatch of the base on the patches ``todo``: (batch, (exit status, stdout, stderr)) per perl run."""
+    repo = ctx.repo
+    assert repo is not None
+    script = repo.read_path(base, SCRIPT) or b""
     with temp_dir("checkpatch") as root:
         (root / "scripts").mkdir()
         (root / SCRIPT).write_bytes(script)
@@ -100,31 +183,16 @@ def check(ctx: Context, on_done: Callable[[int], None] | None = None) -> Iterato
             if data is not None:
                 (root / support).write_bytes(data)
         (root / "patches").mkdir()
-        numbers: dict[str, int] = {}
-        for n in range(1, ctx.series.total + 1):
-            name = f"{n:04d}.patch"
-            (root / "patches" / name).write_bytes(mail_bytes(ctx, n))
-            numbers[name] = n
+        for n in todo:
+            (root / "patches" / _name(n)).write_bytes(mails[n])
 
-        def run(batch: list[int]) -> tuple[int, str, str]:
-            argv = ["perl", SCRIPT, *ARGS, *ctx.config.checkpatch_args, *(f"patches/{n:04d}.patch" for n in batch)]
+        def run(batch: list[int]) -> tuple[list[int], tuple[int, str, str]]:
+            argv = ["perl", SCRIPT, *ARGS, *ctx.config.checkpatch_args, *(f"patches/{_name(n)}" for n in batch)]
             proc = repo.run_program(argv, cwd=root)
-            return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+            return batch, (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                           proc.stderr.decode("utf-8", "replace"))
 
         workers = os.cpu_count() or 2
         # A few batches per worker: perl compiles checkpatch once per batch, and
         # a progress bar still moves.
-        batches = _batches(range(1, ctx.series.total + 1), 4 * workers)
-        try:
-            results = _in_threads(run, batches, workers, on_done)
-        except FileNotFoundError:
-            yield Finding("checkpatch", Severity.INFO, 0, f"perl is not installed: {SCRIPT} of the base not run")
-            return
-    found: list[Finding] = []
-    for rc, out, err in results:
-        parsed = list(parse_output(out, numbers, Severity(ctx.config.checkpatch_checks)))
-        found.extend(parsed)
-        if rc not in (0, 1) or (rc == 1 and not parsed and err.strip()):
-            first = next((ln for ln in err.splitlines() if ln.strip()), f"exit status {rc}")
-            found.append(Finding("checkpatch", Severity.INFO, 0, f"{SCRIPT} of the base failed: {first.strip()}"))
-    yield from sorted(found, key=lambda f: f.patch)
+        return _in_threads(run, _batches(todo, 4 * workers), workers, on_done)
