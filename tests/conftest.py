@@ -36,9 +36,12 @@ PINNED = {
 
 
 @pytest.fixture(autouse=True)
-def _pinned_git_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _pinned_git_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     for key, value in PINNED.items():
         monkeypatch.setenv(key, value)
+    # A cache of the test's own (patchtool.cache): nothing from ~/.cache answers, nothing lands there.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.delenv("PATCHTOOL_NO_CACHE", raising=False)
     for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
                 "GIT_ALTERNATE_OBJECT_DIRECTORIES"):
         monkeypatch.delenv(key, raising=False)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from patchtool import cache
 from patchtool.apply import Status
 from patchtool.gitrepo import GitRepo
 from patchtool.lint.findings import Context, Finding, Severity, Skipped
@@ -61,13 +62,15 @@ def parse_warnings(text: str) -> list[tuple[Key, str]]:
     return out
 
 
-def _write_tools(store: GitRepo, base: str, root: Path) -> tuple[list[str], bool] | None:
-    """The script and its library written under ``root``; (argv, knows -Wall), or None without a script."""
+def _tool_entries(store: GitRepo, base: str) -> list[tuple[str, str, str]]:
+    """(mode, blob id, path) of the script and its library in the base."""
     out = store.run("ls-tree", "-r", "-z", base, "--", *_TOOL_PATHS).decode("utf-8", "surrogateescape")
-    entries = [(head.split()[0], head.split()[2], path) for item in out.split("\x00") if item
-               for head, path in [item.split("\t", 1)]]
-    if not any(path == SCRIPT for _, _, path in entries):
-        return None
+    return [(head.split()[0], head.split()[2], path) for item in out.split("\x00") if item
+            for head, path in [item.split("\t", 1)]]
+
+
+def _write_tools(store: GitRepo, entries: list[tuple[str, str, str]], root: Path) -> tuple[list[str], bool]:
+    """The script and its library written under ``root``: (argv, knows -Wall)."""
     blobs = store.read_blobs(oid for _, oid, _ in entries)
     texts = b""
     for mode, oid, path in entries:
@@ -104,30 +107,43 @@ def check(ctx: Context) -> Iterator[Finding | Skipped]:
         before = r.tree
     if not copies:
         return
-    # checkpatch's kind of folder: lint's scripts of the base (tempdirs.py sweeps what a killed run left).
-    with temp_dir("checkpatch") as root:
-        tools = _write_tools(store, base, root / "tools")
-        if tools is None:
-            yield Skipped("kdoc", f"no {SCRIPT} in the base")
-            return
-        argv, wall = tools
-        blobs = store.read_objects(f"{tree}:{path}" for _, _, path, tree in copies)
-        names = []
-        for n, side, path, tree in copies:
-            got = blobs.get(f"{tree}:{path}")
-            if got is None or got[1] != "blob":
-                continue
-            name = f"{side}{n}/{path}"
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(got[2])
-            names.append(name)
-        try:
-            proc = store.run_program([*argv, *(["-Wall"] if wall else []), "-none", *names], cwd=root)
-        except FileNotFoundError:
-            yield Skipped("kdoc", f"{argv[0]} is not installed: {SCRIPT} of the base not run")
-            return
+    entries = _tool_entries(store, base)
+    if not any(path == SCRIPT for _, _, path in entries):
+        yield Skipped("kdoc", f"no {SCRIPT} in the base")
+        return
+    blobs = store.read_objects(f"{tree}:{path}" for _, _, path, tree in copies)
+    files: list[tuple[str, str, bytes]] = []  # (name kernel-doc sees, blob id, content)
+    for n, side, path, tree in copies:
+        got = blobs.get(f"{tree}:{path}")
+        if got is not None and got[1] == "blob":
+            files.append((f"{side}{n}/{path}", got[0], got[2]))
+
+    missing: list[str] = []  # the interpreter the script wants, when it is not installed
+
+    def run() -> str | None:
+        # checkpatch's kind of folder: lint's scripts of the base (tempdirs.py sweeps what a killed run left).
+        with temp_dir("checkpatch") as root:
+            argv, wall = _write_tools(store, entries, root / "tools")
+            for name, _, data in files:
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_bytes(data)
+            try:
+                proc = store.run_program([*argv, *(["-Wall"] if wall else []), "-none",
+                                          *(name for name, _, _ in files)], cwd=root)
+            except FileNotFoundError:
+                missing.append(argv[0])
+                return None
+        return proc.stderr.decode("utf-8", "replace")
+
+    # The same scripts on the same files say the same: keyed by every blob id and name involved.
+    parts = [[list(e) for e in entries], [[name, oid] for name, oid, _ in files]]
+    stderr = cache.memo("kdoc.v1", parts, run, valid=lambda v: isinstance(v, str))
+    if stderr is None:
+        yield Skipped("kdoc", f"{missing[0] if missing else 'its interpreter'} is not installed: "
+                              f"{SCRIPT} of the base not run")
+        return
     warnings: dict[tuple[int, str], list[tuple[Key, str]]] = {}
-    for key, shown in parse_warnings(proc.stderr.decode("utf-8", "replace")):
+    for key, shown in parse_warnings(stderr):
         side, _, rest = key[1].partition("/")
         if side[:1] in "ab" and side[1:].isdigit():
             key, shown = (key[0], rest, key[2]), shown.replace(f"{side}/", "", 1)
