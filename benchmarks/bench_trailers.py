@@ -29,11 +29,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import email.errors
-import email.header
-import email.parser
-import email.policy
-import email.utils
 import mailbox
 import os
 import re
@@ -47,7 +42,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Head, read_archive, threads
+from common import head as _head
 
 from patchtool.errors import BadInput
 from patchtool.model import Trailer
@@ -55,25 +53,9 @@ from patchtool.sources.mail import patch_from_mail, read_mail
 from patchtool.subject import parse_subject, split_trailers
 
 KEYS = ("reviewed-by", "acked-by", "tested-by", "reported-by", "suggested-by")
-_REVIEW_LINE = re.compile(rb"^[ \t]*(Reviewed|Acked|Tested)-by:[ \t]*\S", re.MULTILINE | re.IGNORECASE)
-_ID = re.compile(r"<([^<>\s]+)>")
 _ADDR = re.compile(r"<([^<>]+)>")
 
 Triple = tuple[int, str, str]
-
-
-@dataclass
-class Head:
-    """What grouping and selection need of one mail."""
-
-    index: int
-    msgid: str
-    links: list[str]
-    subject: str
-    when: float
-    is_reply: bool
-    is_patch: bool
-    has_review: bool
 
 
 @dataclass
@@ -88,74 +70,6 @@ class Outcome:
     refused: dict[Triple, str] = field(default_factory=dict)
     pt_seconds: float = 0.0
     b4_seconds: float = 0.0
-
-
-def read_archive(git_dir: Path) -> list[bytes]:
-    """Every mail of a public-inbox epoch, oldest first (one ``git cat-file --batch``)."""
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    revs = subprocess.run(["git", "--git-dir", str(git_dir), "log", "--reverse", "--format=%H:m"],
-                          capture_output=True, check=True, env=env).stdout
-    data = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"], input=revs,
-                          capture_output=True, check=True, env=env).stdout
-    mails, i = [], 0
-    while i < len(data):
-        nl = data.index(b"\n", i)
-        parts = data[i:nl].split()
-        if parts[-1] == b"missing":  # a commit that deleted the mail (spam taken down)
-            i = nl + 1
-            continue
-        size = int(parts[2])
-        mails.append(data[nl + 1:nl + 1 + size])
-        i = nl + 1 + size + 1
-    return mails
-
-
-def _head(index: int, raw: bytes) -> Head | None:
-    head_bytes, _, body = raw.partition(b"\n\n")
-    msg = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head_bytes + b"\n\n")
-    ids = _ID.findall(str(msg.get("Message-ID", "")))
-    if not ids:
-        return None
-    links = [i for name in ("References", "In-Reply-To") for v in msg.get_all(name, []) for i in _ID.findall(str(v))]
-    try:
-        subject = " ".join(str(email.header.make_header(email.header.decode_header(str(msg.get("Subject", "")))))
-                           .split())
-    except (UnicodeDecodeError, LookupError, email.errors.HeaderParseError):
-        subject = " ".join(str(msg.get("Subject", "")).split())
-    try:
-        when = email.utils.parsedate_to_datetime(str(msg.get("Date", ""))).timestamp()
-    except (TypeError, ValueError, IndexError):
-        when = 0.0
-    parsed = parse_subject(subject)
-    return Head(index, ids[0], links, subject, when, parsed.is_reply,
-                not parsed.is_reply and b"\ndiff --git " in body, bool(_REVIEW_LINE.search(body)))
-
-
-def threads(heads: list[Head]) -> list[list[Head]]:
-    """Connected components over Message-ID, References and In-Reply-To."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for h in heads:
-        for link in h.links:
-            a, b = find(h.msgid), find(link)
-            if a != b:
-                parent[a] = b
-        find(h.msgid)
-    groups: dict[str, list[Head]] = collections.defaultdict(list)
-    seen: set[str] = set()
-    for h in heads:
-        if h.msgid in seen:  # the same mail archived twice
-            continue
-        seen.add(h.msgid)
-        groups[find(h.msgid)].append(h)
-    return [sorted(g, key=lambda h: (h.when, h.index)) for g in groups.values()]
 
 
 def selected(groups: list[list[Head]]) -> list[list[Head]]:

@@ -1,13 +1,22 @@
-"""What the benchmark scripts share: the cached repositories, a clean git environment, timing."""
+"""What the benchmark scripts share: the cached repositories, a clean git environment, timing,
+and the reading of a public-inbox archive (its mails, their headers, their threads)."""
 
 from __future__ import annotations
 
+import collections
+import email.errors
+import email.header
+import email.parser
+import email.policy
+import email.utils
 import os
+import re
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -15,6 +24,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import kernelrepo  # noqa: E402
+
+from patchtool.subject import parse_subject  # noqa: E402
 
 OUT = HERE / "out"
 BASE = "v5.14-rc5"
@@ -44,6 +55,94 @@ def run(*argv: str | Path) -> str:
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(map(str, argv))} failed:\n{proc.stderr}")
     return proc.stdout
+
+
+_REVIEW_LINE = re.compile(rb"^[ \t]*(Reviewed|Acked|Tested)-by:[ \t]*\S", re.MULTILINE | re.IGNORECASE)
+_ID = re.compile(r"<([^<>\s]+)>")
+
+
+@dataclass
+class Head:
+    """What grouping and selection need of one mail."""
+
+    index: int
+    msgid: str
+    links: list[str]
+    subject: str
+    when: float
+    is_reply: bool
+    is_patch: bool
+    has_review: bool
+
+
+def read_archive(git_dir: Path) -> list[bytes]:
+    """Every mail of a public-inbox epoch, oldest first (one ``git cat-file --batch``)."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    revs = subprocess.run(["git", "--git-dir", str(git_dir), "log", "--reverse", "--format=%H:m"],
+                          capture_output=True, check=True, env=env).stdout
+    data = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"], input=revs,
+                          capture_output=True, check=True, env=env).stdout
+    mails, i = [], 0
+    while i < len(data):
+        nl = data.index(b"\n", i)
+        parts = data[i:nl].split()
+        if parts[-1] == b"missing":  # a commit that deleted the mail (spam taken down)
+            i = nl + 1
+            continue
+        size = int(parts[2])
+        mails.append(data[nl + 1:nl + 1 + size])
+        i = nl + 1 + size + 1
+    return mails
+
+
+def head(index: int, raw: bytes) -> Head | None:
+    """The headers of one archived mail; None for a mail without a Message-ID."""
+    head_bytes, _, body = raw.partition(b"\n\n")
+    msg = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head_bytes + b"\n\n")
+    ids = _ID.findall(str(msg.get("Message-ID", "")))
+    if not ids:
+        return None
+    links = [i for name in ("References", "In-Reply-To") for v in msg.get_all(name, []) for i in _ID.findall(str(v))]
+    try:
+        subject = " ".join(str(email.header.make_header(email.header.decode_header(str(msg.get("Subject", "")))))
+                           .split())
+    except (UnicodeDecodeError, LookupError, email.errors.HeaderParseError):
+        subject = " ".join(str(msg.get("Subject", "")).split())
+    try:
+        when = email.utils.parsedate_to_datetime(str(msg.get("Date", ""))).timestamp()
+    except (TypeError, ValueError, IndexError):
+        when = 0.0
+    parsed = parse_subject(subject)
+    return Head(index, ids[0], links, subject, when, parsed.is_reply,
+                not parsed.is_reply and b"\ndiff --git " in body, bool(_REVIEW_LINE.search(body)))
+
+
+def threads(heads: list[Head]) -> list[list[Head]]:
+    """Connected components over Message-ID, References and In-Reply-To."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for h in heads:
+        for link in h.links:
+            a, b = find(h.msgid), find(link)
+            if a != b:
+                parent[a] = b
+        find(h.msgid)
+    groups: dict[str, list[Head]] = collections.defaultdict(list)
+    seen: set[str] = set()
+    for h in heads:
+        if h.msgid in seen:  # the same mail archived twice
+            continue
+        seen.add(h.msgid)
+        groups[find(h.msgid)].append(h)
+    return [sorted(g, key=lambda h: (h.when, h.index)) for g in groups.values()]
+
 
 
 def build(n_files: int) -> kernelrepo.KernelRepo:

@@ -6,12 +6,20 @@ the older one.  Replies lend their ``Reviewed-by:`` / ``Acked-by:`` /
 they answer, or to every patch when they answer the cover letter, by the
 rules of ``replies``; ``read_mbox_report`` also says what was added and
 what was refused.
+
+The file is read as a stream, one mail at a time, cut where ``git
+mailsplit`` cuts (``cut_mbox``): a 100 MB list archive is never held
+whole.  Of each mail only what the series needs stays: the cover letter
+and the patches whole (a patch mail's raw bytes are the patch's), every
+other mail as its headers and its review trailers (``replies.slim``).
 """
 
 from __future__ import annotations
 
 import mailbox
-from dataclasses import replace
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -20,31 +28,84 @@ from patchtool.errors import BadInput
 from patchtool.model import Patch, Person, Series
 from patchtool.sources import assemble
 from patchtool.sources.mail import Mail, cover_from_mail, patch_from_mail, read_mail
-from patchtool.sources.mailinfo import split_mbox
-from patchtool.sources.replies import TrailerReport, collect
+from patchtool.sources.mailinfo import is_from_line
+from patchtool.sources.replies import TrailerReport, collect, slim
+
+_SPACE = b" \t\n\v\f\r"
+_GT_FROM = re.compile(rb">+From ")
 
 
 def read_mails(path: Path) -> list[Mail]:
     """Every mail of an mbox file, a single mail file, or a Maildir folder (``cur/``, ``new/``)."""
+    return list(iter_mails(path))
+
+
+def iter_mails(path: Path) -> Iterator[Mail]:
+    """``read_mails`` one mail at a time, the file read as it goes."""
     if path.is_dir():
         if not (path / "cur").is_dir() and not (path / "new").is_dir():
             raise BadInput("not a Maildir folder (no cur/ or new/)", source=str(path))
         maildir = mailbox.Maildir(str(path), create=False)
-        keys = sorted(maildir.keys())
-        return [read_mail(maildir.get_bytes(key), f"{path} ({key})") for key in keys]
-    return _mails(path)
+        for key in sorted(maildir.keys()):
+            yield read_mail(maildir.get_bytes(key), f"{path} ({key})")
+        return
+    for mail, _where, _alone in _file_mails(path):
+        yield mail
 
 
-def _mails(path: Path) -> list[Mail]:
-    data = path.read_bytes()
-    if not data.strip():
+def cut_mbox(lines: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """The mails of an mbox given line by line, each with whether another follows, as ``git mailsplit`` cuts.
+
+    The same cuts as ``mailinfo.split_mbox`` makes of the whole file: white
+    space before the first line skipped; a first line that is no ``From ``
+    line makes the file one bare mail; otherwise each ``From `` line with a
+    time and a year after it starts a mail; mboxrd (first line ``From
+    mboxrd@z``) loses one ``>`` of every ``>From `` line.  Only the mail
+    being cut is held.
+    """
+    it = iter(lines)
+    first = b""
+    for line in it:
+        if first := line.lstrip(_SPACE):
+            break
+    if not first:
+        return
+    bare = not is_from_line(first)
+    mboxrd = not bare and first.startswith(b"From mboxrd@z ")
+    parts = [first]
+    for line in it:
+        if not bare and line[:5] == b"From " and is_from_line(line):
+            mail, parts = b"".join(parts), [line]  # the pieces go before the mail is read
+            yield mail, True
+        elif mboxrd and line[:1] == b">" and _GT_FROM.match(line):
+            parts.append(line[1:])
+        else:
+            parts.append(line)
+    mail, parts = b"".join(parts), []
+    yield mail, False
+
+
+def _lines(f: Iterable[bytes], path: Path) -> Iterator[bytes]:
+    """The file's lines; a NUL byte anywhere ends the reading: no mail holds one."""
+    for line in f:
+        if b"\x00" in line:
+            raise BadInput("file contains NUL bytes: not an mbox", source=str(path))
+        yield line
+
+
+def _file_mails(path: Path) -> Iterator[tuple[Mail, str, bool]]:
+    """(each mail of an mbox file, where it is for messages, whether it is the file's only mail).
+
+    Read in one pass (the file may be a pipe: ``trailers S <(b4 mbox ...)``).
+    """
+    with path.open("rb") as f:
+        i = 0
+        for i, (raw, more) in enumerate(cut_mbox(_lines(f, path)), 1):
+            alone = i == 1 and not more
+            where = str(path) if alone else _where(path, i)
+            yield read_mail(raw, where), where, alone
+    if not i:
         raise BadInput("file is empty", source=str(path))
-    if b"\x00" in data:
-        raise BadInput("file contains NUL bytes: not an mbox", source=str(path))
-    raws = split_mbox(data)  # git mailsplit's cuts (and mboxrd's >From unquoting)
-    if len(raws) == 1:
-        return [read_mail(raws[0], str(path))]
-    return [read_mail(raw, _where(path, i)) for i, raw in enumerate(raws, 1)]
 
 
 def _where(path: Path, i: int) -> str:
@@ -63,59 +124,80 @@ def read_mbox(path: Path, *, name: str) -> Series:
     return read_mbox_report(path, name=name)[0]
 
 
+@dataclass
+class _Kept:
+    """What one pass over an mbox keeps (each mail with where it is, for messages)."""
+
+    first: tuple[Mail, str] | None = None  # the first mail's headers (To/Cc when there is no cover)
+    cover: tuple[Mail, str] | None = None  # the newest 0/N, whole
+    patches: dict[int, tuple[Mail, Patch, str]] = field(default_factory=dict)  # the newest copy of each n/N
+    unnumbered: dict[str, tuple[Mail, Patch, str]] = field(default_factory=dict)  # by summary, the newest
+    # Re:, and mails with no diff (a follow-up without Re:, a cover without 0/N), slimmed.
+    replies: list[Mail] = field(default_factory=list)
+    # Older copies of the series' mails, slimmed: they end a walk up the thread.
+    foreign: list[Mail] = field(default_factory=list)
+
+    def add(self, mail: Mail, where: str, alone: bool) -> None:
+        if self.first is None:
+            self.first = (replace(mail, body="", raw=b""), where)
+        if mail.subject.is_reply:
+            self.replies.append(slim(mail))
+        elif mail.subject.number == 0:
+            if self.cover is None or _when(mail) >= _when(self.cover[0]):
+                self.foreign.extend([slim(self.cover[0])] if self.cover else [])
+                self.cover = (mail, where)
+            else:
+                self.foreign.append(slim(mail))
+        elif not has_diff(mail.body) and not alone:
+            self.replies.append(slim(mail))
+        else:
+            self._patch(mail, patch_from_mail(mail, where), where)
+
+    def _patch(self, mail: Mail, patch: Patch, where: str) -> None:
+        mail = replace(mail, body="")  # the patch holds what the body said (and the same raw bytes)
+        if patch.subject.number is None:
+            # One unnumbered patch per summary: a [PATCH RESEND] or a re-post replaces the older copy.
+            key = " ".join(patch.subject.summary.split()).casefold()
+            old = self.unnumbered.get(key)
+            if old is not None and _when(old[0]) > _when(mail):
+                self.foreign.append(slim(mail))
+                return
+            self.foreign.extend([slim(old[0])] if old else [])
+            self.unnumbered[key] = (mail, patch, where)
+            return
+        old = self.patches.get(patch.subject.number)
+        if old is None or _when(mail) >= _when(old[0]):
+            self.foreign.extend([slim(old[0])] if old else [])
+            self.patches[patch.subject.number] = (mail, patch, where)
+        else:
+            self.foreign.append(slim(mail))
+
+
 def read_mbox_report(path: Path, *, name: str, applier: Person | None = None) -> tuple[Series, TrailerReport]:
     """The series of an mbox thread and what its replies gave (``replies.collect``)."""
-    mails = _mails(path)
-    cover: Mail | None = None
-    patches: dict[int, tuple[Mail, Patch]] = {}
-    unnumbered: list[tuple[Mail, Patch]] = []
-    replies: list[Mail] = []  # Re:, and mails with no diff (a follow-up without Re:, a cover without 0/N)
-    foreign: list[Mail] = []  # older copies of the series' mails: they end a walk up the thread
-    for i, mail in enumerate(mails, 1):
-        if mail.subject.is_reply:
-            replies.append(mail)
-            continue
-        if mail.subject.number == 0:
-            if cover is None or _when(mail) >= _when(cover):
-                foreign.extend([cover] if cover else [])
-                cover = mail
-            else:
-                foreign.append(mail)
-            continue
-        if not has_diff(mail.body) and len(mails) > 1:
-            replies.append(mail)
-            continue
-        src = f"{path} (message {i})" if len(mails) > 1 else str(path)
-        patch = patch_from_mail(mail, src)
-        if patch.subject.number is None:
-            unnumbered.append((mail, patch))
-            continue
-        old = patches.get(patch.subject.number)
-        if old is None or _when(mail) >= _when(old[0]):
-            foreign.extend([old[0]] if old else [])
-            patches[patch.subject.number] = (mail, patch)
-        else:
-            foreign.append(mail)
-    unnumbered = _newest_copies(unnumbered, foreign)
-    ordered = [patches[n] for n in sorted(patches)] if patches else unnumbered
-    cover = cover or _implicit_cover([m for m, _ in ordered], replies)
-    ids = {n: m.message_id for n, (m, _) in enumerate(ordered, 1) if m.message_id}
+    kept = _Kept()
+    for mail, where, alone in _file_mails(path):
+        kept.add(mail, where, alone)
+    unnumbered = list(kept.unnumbered.values())
+    ordered = [kept.patches[n] for n in sorted(kept.patches)] if kept.patches else unnumbered
+    cover = kept.cover[0] if kept.cover else _implicit_cover([m for m, _, _ in ordered], kept.replies)
+    ids = {n: m.message_id for n, (m, _, _) in enumerate(ordered, 1) if m.message_id}
     if cover is not None and cover.message_id:
         ids[0] = cover.message_id
-    copies = _copies(foreign, [m for m, _ in ordered], cover)
-    collected, report = collect([p for _, p in ordered], ids, [m for m in replies if m is not cover],
-                                foreign={m.message_id for m in foreign if m.message_id} - set(copies),
+    copies = _copies(kept.foreign, [m for m, _, _ in ordered], cover)
+    collected, report = collect([p for _, p, _ in ordered], ids, [m for m in kept.replies if m is not cover],
+                                foreign={m.message_id for m in kept.foreign if m.message_id} - set(copies),
                                 copies=copies, applier=applier)
-    rest = [p for _, p in unnumbered] if patches else []
-    explicit = cover if cover is not None and cover.subject.number == 0 else None
+    rest = [p for _, p, _ in unnumbered] if kept.patches else []
+    explicit = kept.cover[0] if kept.cover else None
+    first = kept.first[0] if kept.first else None
     series = assemble(name, [*collected, *rest], source=str(path), cover=explicit,
                       cover_prose=cover_from_mail(explicit) if explicit else None,
-                      first=mails[0] if mails else None, mails=mails)
-    where = {id(m): _where(path, i) if len(mails) > 1 else str(path) for i, m in enumerate(mails, 1)}
-    headers = explicit or (mails[0] if mails else None)
-    notes = [f"{where[id(headers)]}: {w}" for w in headers.warnings] if headers else []
-    notes += [f"{where[id(m)]}: patch {_named(p)} came format=flowed: read as git am reads it (space-stuffing "
-              "undone, soft line breaks joined); check that it applies" for m, p in ordered if m.flowed]
+                      first=first, mails=[m for m, _, _ in (*ordered, *(unnumbered if kept.patches else ()))])
+    headers = kept.cover or kept.first
+    notes = [f"{headers[1]}: {w}" for w in headers[0].warnings] if headers else []
+    notes += [f"{where}: patch {_named(p)} came format=flowed: read as git am reads it (space-stuffing "
+              "undone, soft line breaks joined); check that it applies" for m, p, where in ordered if m.flowed]
     return series, replace(report, warnings=(*report.warnings, *notes))
 
 
@@ -149,19 +231,6 @@ def _copies(older: list[Mail], ordered: list[Mail], cover: Mail | None) -> dict[
         if n is not None:
             out[m.message_id] = n
     return out
-
-
-def _newest_copies(unnumbered: list[tuple[Mail, Patch]], older: list[Mail]) -> list[tuple[Mail, Patch]]:
-    """One unnumbered patch per summary: a ``[PATCH RESEND]`` or a re-post replaces the older copy."""
-    newest: dict[str, tuple[Mail, Patch]] = {}
-    for mail, patch in unnumbered:
-        key = " ".join(patch.subject.summary.split()).casefold()
-        if key in newest and _when(newest[key][0]) > _when(mail):
-            older.append(mail)
-            continue
-        older.extend([newest[key][0]] if key in newest else [])
-        newest[key] = (mail, patch)
-    return list(newest.values())
 
 
 def _implicit_cover(patches: list[Mail], others: list[Mail]) -> Mail | None:

@@ -46,6 +46,7 @@ am`` and ``git interpret-trailers --if-exists replace``.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
@@ -260,6 +261,31 @@ def _when(mail: Mail) -> float:
         return 0.0
 
 
+_READ = REVIEW_TRAILERS + NEVER  # what given_by looks for in a reply
+
+
+def slim(mail: Mail) -> Mail:
+    """What the rules here read of a mail: its headers, and its body cut to the trailers it gives.
+
+    The body becomes its ``REVIEW_TRAILERS`` and ``Nacked-by`` lines, one
+    ``Key: value`` a line (``find_trailers`` finds the same in it); the raw
+    bytes, To/Cc and warnings go; the ids are interned (a thread's replies
+    repeat them in their References).  A long thread of list mail is held
+    as a few hundred bytes a mail.
+    """
+    def ids(values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sys.intern(v) for v in values)
+
+    found = find_trailers(mail.body, _READ)
+    return replace(
+        mail, body="\n".join(f"{t.key}: {t.value}" for t in found), raw=b"", to=(), cc=(), warnings=(),
+        subject_text="", message_id=sys.intern(mail.message_id) if mail.message_id else None,
+        in_reply_to=sys.intern(mail.in_reply_to) if mail.in_reply_to else None,
+        in_reply_to_all=ids(mail.in_reply_to_all), references=ids(mail.references),
+        sender=Person(sys.intern(mail.sender.name), sys.intern(mail.sender.email)),
+        subject=replace(mail.subject, summary=sys.intern(mail.subject.summary)))
+
+
 def given_by(replies: Iterable[Mail], thread: Thread, total: int) -> tuple[list[Given], list[Refused]]:
     """Every trailer of every reply, in mail date order: given to a patch, or refused."""
     given: list[Given] = []
@@ -270,7 +296,7 @@ def given_by(replies: Iterable[Mail], thread: Thread, total: int) -> tuple[list[
             if reply.message_id in seen:  # the same reply from two mailboxes
                 continue
             seen.add(reply.message_id)
-        found = find_trailers(reply.body, REVIEW_TRAILERS + NEVER)
+        found = find_trailers(reply.body, _READ)
         if not found:
             continue
         number = thread.answered(reply)
