@@ -33,6 +33,10 @@ _EXTENDED = re.compile(
     r"|rename from|rename to|copy from|copy to|index) "
 )
 _BINARY_BLOCK = re.compile(r"^(literal|delta) (\d+)$")
+# Line numbers and counts of more digits are no file's (and int() of thousands of digits is refused).
+_MAX_DIGITS = 9
+_MODE = re.compile(r"[0-7]{1,7}")  # git's parse_mode_line: octal digits (up to a space or the end)
+_BLOB = re.compile(r"[0-9a-f]{4,64}")
 # Lines quilt, CVS, svn and diff -r write before a file's ---/+++ header (git skips them as junk).
 _PREAMBLE = re.compile(r"^(?:Index: |diff |={3,}$|RCS file: |retrieving revision |Only in )", re.MULTILINE)
 # Where a file section starts: git's header, or a traditional ---/+++/@@ triple.
@@ -154,6 +158,8 @@ class _Walker:
         m = _HUNK_HEADER.match(header)
         if not m:
             raise self.err(f"malformed hunk header: {header[:60]!r}")
+        if any(len(g) > _MAX_DIGITS for g in m.groups() if g):
+            raise self.err(f"hunk header {header[:60]!r}: line numbers past {'9' * _MAX_DIGITS}")
         old = int(m.group(2)) if m.group(2) is not None else 1
         new = int(m.group(4)) if m.group(4) is not None else 1
         start = self.pos
@@ -213,19 +219,9 @@ def _hunks(text: str, source: str, line: int) -> tuple[Hunk, ...]:
     return tuple(hunks)
 
 
-def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
-    """A ``diff --git`` section; its header line starts at ``text[header:]`` (preamble lines before it)."""
-    head = text[header:].split("\n@@", 1)[0].split("\nGIT binary patch", 1)[0]
-    fields: dict[str, str] = {}
-    minus = plus = None
-    for hl in head.split("\n")[1:]:
-        if hl.startswith("--- "):
-            minus = hl[4:]
-        elif hl.startswith("+++ "):
-            plus = hl[4:]
-        elif m := _EXTENDED.match(hl):
-            fields[m.group(1)] = hl[m.end():]
-    first = head.split("\n", 1)[0][len("diff --git "):]
+def _git_paths(fields: dict[str, str], minus: str | None, plus: str | None, first: str
+               ) -> tuple[str | None, str | None]:
+    """The old and new path of a ``diff --git`` section (ValueError: a badly quoted name)."""
     old_path = new_path = None
     if "rename from" in fields or "copy from" in fields:
         old_path = unquote_path(fields.get("rename from") or fields["copy from"])
@@ -244,6 +240,26 @@ def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
                 half = (len(first) - 1) // 2
                 name = first[2:half] if first[:half].startswith("a/") else first[:half]
             old_path = new_path = name
+    return old_path, new_path
+
+
+def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
+    """A ``diff --git`` section; its header line starts at ``text[header:]`` (preamble lines before it)."""
+    head = text[header:].split("\n@@", 1)[0].split("\nGIT binary patch", 1)[0]
+    fields: dict[str, str] = {}
+    minus = plus = None
+    for hl in head.split("\n")[1:]:
+        if hl.startswith("--- "):
+            minus = hl[4:]
+        elif hl.startswith("+++ "):
+            plus = hl[4:]
+        elif m := _EXTENDED.match(hl):
+            fields[m.group(1)] = hl[m.end():]
+    first = head.split("\n", 1)[0][len("diff --git "):]
+    try:
+        old_path, new_path = _git_paths(fields, minus, plus, first)
+    except ValueError:  # a C-quoted name with a bad escape, or an unclosed quote
+        raise BadInput(f"malformed file name in diff header: {first[:80]!r}", source=source, line=line) from None
     if "new file mode" in fields:
         old_path, kind = None, ChangeKind.ADD
     elif "deleted file mode" in fields:
@@ -259,13 +275,26 @@ def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
     if "index" in fields:
         ids, _, index_mode = fields["index"].partition(" ")
         old_blob, _, new_blob = ids.partition("..")
+        # git's gitdiff_index: ids that are no hex are "sha1 information lacking" (no 3-way), not an error.
+        if not (_BLOB.fullmatch(old_blob) and _BLOB.fullmatch(new_blob)):
+            old_blob = new_blob = None
+    for key in ("old mode", "new mode", "deleted file mode", "new file mode"):
+        if key in fields:  # git's parse_mode_line: octal digits, then the end or a space
+            token = (fields[key].split() or [""])[0]
+            if not _MODE.fullmatch(token):
+                raise BadInput(f"invalid mode in diff header: {key} {fields[key][:40]!r}", source=source, line=line)
+            fields[key] = token
+    if index_mode and not _MODE.fullmatch(index_mode.rstrip(_GIT_SPACE)):
+        index_mode = None
     old_mode = fields.get("old mode") or fields.get("deleted file mode") or index_mode or None
     new_mode = fields.get("new mode") or fields.get("new file mode") or index_mode or None
     if kind is ChangeKind.ADD:
         old_mode = None
     if kind is ChangeKind.DELETE:
         new_mode = None
-    similarity = fields.get("similarity index")
+    # git's gitdiff_similarity: strtoul, kept only when at most 100.
+    digits = re.match(r"\d{1,3}", fields.get("similarity index", ""))
+    similarity = int(digits.group(0)) if digits and int(digits.group(0)) <= 100 else None
     binary = "\nGIT binary patch\n" in text or bool(re.search(r"^Binary files .* differ$", text, re.M))
     hunks = () if binary else _hunks(text, source, line)
     return FileChange(
@@ -279,7 +308,7 @@ def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
         binary=binary,
         hunks=hunks,
         text=text,
-        similarity=int(similarity.rstrip("%")) if similarity else None,
+        similarity=similarity,
     )
 
 

@@ -229,6 +229,8 @@ def parse_binary(section: bytes) -> tuple[str, bytes] | None:
         return None
     if start >= len(lines) or not (m := _BINARY_BLOCK.match(lines[start].rstrip(b"\n"))):
         raise BinaryPatchError("GIT binary patch without a literal or delta block")
+    if len(m.group(2)) > 12:  # a terabyte: no patch's
+        raise BinaryPatchError(f"binary patch announces {len(m.group(2))} digits of bytes")
     kind, size = m.group(1).decode(), int(m.group(2))
     raw = bytearray()
     for line in lines[start + 1:]:
@@ -237,10 +239,12 @@ def parse_binary(section: bytes) -> tuple[str, bytes] | None:
             break
         raw += _decode_b85_line(line)
     try:
-        data = zlib.decompress(bytes(raw))
+        # Never more than was announced (and one byte to tell): a small block may inflate to gigabytes.
+        inflate = zlib.decompressobj()
+        data = inflate.decompress(bytes(raw), size + 1)
     except zlib.error as exc:
         raise BinaryPatchError(f"corrupt binary patch: {exc}") from None
-    if len(data) != size:
+    if len(data) != size or not inflate.eof:
         raise BinaryPatchError(f"binary patch: {len(data)} bytes where {size} were announced")
     return kind, data
 

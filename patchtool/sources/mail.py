@@ -13,6 +13,7 @@ pair: ``diffparse.diff_start``; the maintainer's words kept apart from git's
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import re
 from dataclasses import dataclass
@@ -21,7 +22,14 @@ from email.message import EmailMessage
 from patchtool.diffparse import diff_start, parse_diff
 from patchtool.errors import BadInput
 from patchtool.model import Cover, Patch, Person, Subject
-from patchtool.sources.mailinfo import address_list, author_of, body_of, decode_words, inbody_headers
+from patchtool.sources.mailinfo import (
+    address_list,
+    author_of,
+    body_of,
+    decode_words,
+    inbody_headers,
+    unsurrogate,
+)
 from patchtool.subject import parse_subject, split_trailers
 
 _UNIXFROM = re.compile(rb"^From ([0-9a-f]{40}|[0-9a-f]{64}) ")
@@ -33,6 +41,19 @@ _STAT_TOTAL = re.compile(r"^ \d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, 
 _STAT_SUMMARY = re.compile(r"^ (?:create mode|delete mode|mode change|rename|copy|rewrite) ")
 # mailinfo.c's patchbreak(): the lines that end a commit message.
 _PATCHBREAK = re.compile(r"^(?:---[ \t]*$|--- [^ \t\n\r]|diff -|Index: )", re.MULTILINE)
+# The stdlib's parser recurses once per nested multipart or message/rfc822 part, and checks every line
+# against the boundary of each level it is in (300 mails nested 200 deep took minutes): past this many
+# containers a mail is refused before it is parsed.  git mailinfo nests 5 (MAX_BOUNDARIES), reading
+# deeper parts as text; real mail nests 2 or 3.
+MAX_CONTAINERS = 32
+_CONTAINER = re.compile(rb"^content-type:[ \t]*(?:\r?\n[ \t]+)?(?:multipart|message)/", re.IGNORECASE | re.MULTILINE)
+# Longer header values are no mail's (RFC 5322 lines stop at 998 bytes; a To/Cc of thousands of addresses
+# or a deep thread's References stay far below the second): refused, since reading one is linear at best.
+MAX_HEADER = 64 * 1024
+MAX_LIST_HEADER = 1024 * 1024
+_LIST_HEADERS = ("to", "cc", "references")
+# The Content-* headers the stdlib parses itself (of the mail and of each part), folded lines and all.
+_CONTENT_HEADER = re.compile(rb"^content-[a-z-]*:[^\n]*(?:\n[ \t][^\n]*)*", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -113,7 +134,7 @@ def _id_header(msg: EmailMessage, name: str, source: str) -> tuple[str, ...]:
     encoded as RFC 2047 words (wrong, but lists carry them) is only found
     in the decoded value.
     """
-    raw = " ".join(str(v) for k, v in msg.raw_items() if k.lower() == name.lower())
+    raw = unsurrogate(" ".join(_raw_values(msg, name, source)))
     ids = _msgids(raw)
     if not ids:
         decoded = _header(msg, name, source)
@@ -128,11 +149,41 @@ _LAST = ("from", "subject", "date")
 
 def _header(msg: EmailMessage, name: str, source: str) -> str:
     """A header's decoded text, read from the raw header: odd encodings never refuse a mail."""
-    values = [str(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
+    values = _raw_values(msg, name, source)
     if not values:
         return ""
     raw = ", ".join(values) if name.lower() in ("to", "cc") else values[-1 if name.lower() in _LAST else 0]
     return " ".join(decode_words(raw).split())
+
+
+def _raw_values(msg: EmailMessage, name: str, source: str) -> list[str]:
+    """Every ``name`` header's raw value; BadInput when they are longer than any mail's."""
+    values = [str(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
+    size = sum(map(len, values))
+    if size > (MAX_LIST_HEADER if name.lower() in _LIST_HEADERS else MAX_HEADER):
+        raise BadInput(f"the {name} header is {size} bytes long: no mail's is", source=source)
+    return values
+
+
+_PIECE = 1 << 16
+
+
+def _parsed(data: bytes) -> EmailMessage:
+    """``email.message_from_bytes(data)``, fed to the parser a piece at a time.
+
+    The same parse (the stdlib feeds its parser 8 KB at a time too), without
+    first decoding the whole mail into one str and copying that into a
+    StringIO (four bytes a character): a mail with a 10 MB line costs tens of
+    MB less.
+    """
+    # compat32: headers stay the strings they came as (patchtool reads them raw, the mailinfo way); the
+    # default policy's header objects made a mail 5 to 30 times slower to parse (a 300-mail mbox of
+    # nested multipart mails took minutes).
+    parser = email.parser.BytesFeedParser(policy=email.policy.compat32)
+    view = memoryview(data)
+    for at in range(0, len(data), _PIECE):
+        parser.feed(bytes(view[at:at + _PIECE]))
+    return parser.close()  # type: ignore[return-value]
 
 
 def read_mail(data: bytes, source: str) -> Mail:
@@ -144,9 +195,16 @@ def read_mail(data: bytes, source: str) -> Mail:
     commit = None
     if m := _UNIXFROM.match(data):
         commit = m.group(1).decode()
-    body_data = data.split(b"\n", 1)[1] if data.startswith(b"From ") else data
+    body_data = data.partition(b"\n")[2] if data.startswith(b"From ") else data
+    if (containers := len(_CONTAINER.findall(body_data))) > MAX_CONTAINERS:
+        raise BadInput(f"{containers} multipart or message parts: more than {MAX_CONTAINERS} is no mail",
+                       source=source)
+    # The stdlib's parser of these is slower than linear: a 10 MB folded Content-Type took minutes.
+    if long := next((m for m in _CONTENT_HEADER.finditer(body_data) if len(m[0]) > MAX_HEADER), None):
+        name = long[0].split(b":", 1)[0].decode("ascii", "replace")
+        raise BadInput(f"the {name} header is {len(long[0])} bytes long: no mail's is", source=source)
     # git am's default: mailsplit drops the CR of CRLF line ends (encoded bodies: mailinfo.body_of).
-    msg = email.message_from_bytes(body_data.replace(b"\r\n", b"\n"), policy=email.policy.default)
+    msg = _parsed(body_data.replace(b"\r\n", b"\n"))
     subject_text = _header(msg, "Subject", source)
     from_text = _header(msg, "From", source)
     if not subject_text or not from_text:
@@ -220,23 +278,50 @@ def _addresses(msg: EmailMessage, name: str, source: str) -> tuple[tuple[str, ..
     (``unlisted-recipients:; (no To-header on input)``), stray commas and
     unbalanced quotes are no reason to refuse a patch.
     """
-    values = [str(v) for k, v in msg.raw_items() if k.lower() == name.lower()]
-    return address_list(" ".join(", ".join(values).split())) if values else ((), ())
+    values = _raw_values(msg, name, source)
+    return address_list(" ".join(unsurrogate(", ".join(values)).split())) if values else ((), ())
 
 
 def _body_line_of(mail: Mail, marker: str) -> int:
     """The 1-based line of the raw file where ``marker`` starts (for error messages)."""
+    if not any(c == "\ufffd" or "\ud800" <= c <= "\udfff" for c in marker):
+        # Found in the bytes where the decoded text has it first: the raw file is not decoded whole.
+        at = mail.raw.find(marker.encode("utf-8"))
+        return mail.raw.count(b"\n", 0, at) + 1 if at >= 0 else 1
     raw = mail.raw.decode("utf-8", "replace")
     idx = raw.find(marker)
     return raw.count("\n", 0, idx) + 1 if idx >= 0 else 1
 
 
+_HEAD_LINES = 200
+
+
+def _inbody(text: str) -> tuple[dict[str, str], str]:
+    """(``inbody_headers`` of a body, the body after them and the blank lines that follow them).
+
+    Only the first lines are split off (a patch may hold a 10 MB line); all
+    of them when the headers run past those (no real mail's do).
+    """
+    for limit in (_HEAD_LINES, -1):
+        lines = text.split("\n", limit)
+        rest = len(lines) > limit > 0  # the last piece is the unsplit rest
+        if rest:
+            lines.pop()
+        found, i = inbody_headers(lines)
+        if i:
+            while i < len(lines) and not lines[i].strip():
+                i += 1
+        if not rest or i < len(lines) - 1:
+            at = sum(len(line) + 1 for line in lines[:i])
+            return found, text[at:] if at else text
+    raise AssertionError("unreachable: the second round splits every line")
+
+
 def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Patch:
     """A Patch from a decoded patch mail; BadInput if it carries no diff."""
-    lines = mail.body.split("\n")
     author, date, subject = mail.sender, mail.date, mail.subject
     # In-body headers (git send-email puts the real author there), read as git mailinfo reads them.
-    inbody, i = inbody_headers(lines)
+    inbody, body = _inbody(mail.body)
     if "from" in inbody:
         author = author_of(inbody["from"], sane=not is_format_patch(mail.raw))
     date = inbody.get("date", date)
@@ -244,12 +329,8 @@ def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Pat
         inner = parse_subject(inbody["subject"])
         subject = Subject(inner.summary, subject.prefix, subject.rfc, subject.version,
                           subject.number, subject.total, subject.is_reply)
-    if i:
-        while i < len(lines) and not lines[i].strip():
-            i += 1
     if not author.email:
         raise BadInput("the mail's From names no e-mail address (git am refuses it too)", source=source, line=1)
-    body = "\n".join(lines[i:])
     diff_at = diff_start(body)
     if diff_at is None:
         raise BadInput("no 'diff --git' in this mail, nor a '--- a/file' '+++ b/file' '@@' header: not a patch",
@@ -264,7 +345,8 @@ def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Pat
         message, notes = before[: sep.start()], before[sep.end() + 1:]
     else:
         message, notes = before[: sep.start()], before[sep.start():]
-    first_line = _body_line_of(mail, diff_text.split("\n", 1)[0] + "\n")
+    first_line = _body_line_of(mail, diff_text[:diff_text.find("\n")] + "\n" if "\n" in diff_text
+                               else diff_text + "\n")
     try:
         files, _footer = parse_diff(diff_text, source=source, first_line=first_line)
     except BadInput as exc:
@@ -294,7 +376,9 @@ def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Pat
 
 def cover_from_mail(mail: Mail) -> Cover:
     """The prose of a 0/N mail: what stands before git's shortlog block."""
-    return Cover(prose=cover_prose(mail.body), author=mail.sender, date=mail.date,
+    # The prose is kept as text (cover.txt is UTF-8): bytes that were no UTF-8 become U+FFFD.
+    prose = cover_prose(mail.body).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return Cover(prose=prose, author=mail.sender, date=mail.date,
                  message_id=mail.message_id)
 
 

@@ -50,13 +50,9 @@ def is_from_line(line: bytes) -> bool:
     """mailsplit's is_from_line(): ``From `` and something that looks like ``hh:mm:ss yyyy``."""
     if len(line) < 20 or not line.startswith(b"From "):
         return False
-    colon = len(line) - 2
-    while True:
-        if colon < 5:
-            return False
-        colon -= 1
-        if line[colon:colon + 1] == b":":
-            break
+    colon = line.rfind(b":", 5, len(line) - 2)  # the last colon before the final two bytes
+    if colon < 0:
+        return False
     digits = [line[i:i + 1] for i in (colon - 4, colon - 2, colon - 1, colon + 1, colon + 2)]
     if not all(d.isdigit() for d in digits):
         return False
@@ -93,11 +89,14 @@ _WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _SPACE = " \t\n\r\v\f"
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
 def unsurrogate(text: str) -> str:
     """A header the parser read as ASCII with escapes: its 8-bit bytes as UTF-8 (else Latin-1)."""
-    if not any("\udc80" <= c <= "\udcff" for c in text):
+    if not _ESCAPED.search(text):
         return text
-    raw = text.encode("ascii", "surrogateescape")
+    raw = text.encode("utf-8", "surrogateescape")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -128,7 +127,7 @@ def _word_bytes(encoding: str, payload: str) -> bytes:
 def _decoded(raw: bytes, charset: str) -> str:
     try:
         return raw.decode(charset.split("*", 1)[0], "replace")
-    except LookupError:
+    except (LookupError, UnicodeError):  # unknown, or a codec that raises whatever errors= says (punycode)
         return raw.decode("utf-8", "replace")
 
 
@@ -270,7 +269,8 @@ def author_of(value: str, *, sane: bool = True) -> Person:
 
 # -- To / Cc -------------------------------------------------------------------------
 
-_ADDR = re.compile(r"[^\s<>()\",;:@]+@[^\s<>()\",;:@]+")
+# Only from the start of a run (the look-behind): else findall over a long run without an @ is quadratic.
+_ADDR = re.compile(r"(?<![^\s<>()\",;:@])[^\s<>()\",;:@]+@[^\s<>()\",;:@]+")
 _COMMENT = r"\((?:[^()\\]|\\.)*\)"
 _NAME_ADDR = re.compile(r'(?:\s*("(?:[^"\\]|\\.)*")\s*|([^"<>()]*))<\s*([^<>\s]+)\s*>\s*')
 
@@ -426,7 +426,7 @@ def _part_text(part: Message, source: str) -> str:
     charset = part.get_content_charset() or "utf-8"
     try:
         text = payload.decode(charset)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeError):  # UnicodeError: punycode and idna raise no UnicodeDecodeError
         text = payload.decode("utf-8", "surrogateescape")
     if str(part.get("Content-Transfer-Encoding", "")).strip().lower() in ("base64", "quoted-printable"):
         text = _quoted_cr(text)
