@@ -43,32 +43,26 @@ _PREAMBLE = re.compile(r"^(?:Index: |diff |={3,}$|RCS file: |retrieving revision
 _HEADER_AT = re.compile(r"^(?:diff --git |--- [^\n]*\n\+\+\+ [^\n]*\n@@ -)", re.MULTILINE)
 _GIT_SPACE = " \t\n\r"  # git's isspace() (sane_ctype)
 _EPOCH = re.compile(r"[0-2][0-9]:([0-5][0-9]):00(?:\.0+)? ([-+])([0-2][0-9]):?([0-5][0-9])$")
+_C_ESCAPE = re.compile(rb"\\(?:([0-7]{3})|(.)|\Z)", re.DOTALL)
+_QUOTED = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)  # a C-quoted name at the start of a line
+_NAME_END = re.compile(r"[\t\r\n]")
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
 def unquote_path(text: str) -> str:
-    """git's C-style quoted path (``"a/\\303\\244.c"``) -> the path itself."""
+    """git's C-style quoted path (``"a/\\303\\244.c"``) -> the path itself (ValueError: a bad escape)."""
     if not (len(text) >= 2 and text[0] == '"' and text[-1] == '"'):
         return text
-    body = text[1:-1]
-    out = bytearray()
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\":
-            out += ch.encode("utf-8", "surrogateescape")
-            i += 1
-            continue
-        nxt = body[i + 1 : i + 2]
-        if nxt in _C_ESCAPES:
-            out.append(_C_ESCAPES[nxt])
-            i += 2
-        elif re.match(r"[0-7]{3}", body[i + 1 : i + 4]):
-            out.append(int(body[i + 1 : i + 4], 8))
-            i += 4
-        else:
-            raise ValueError(f"bad escape in quoted path {text}")
-    return out.decode("utf-8", "surrogateescape")
+
+    def one(m: re.Match[bytes]) -> bytes:
+        if m[1] and int(m[1], 8) < 256:
+            return bytes([int(m[1], 8)])
+        if m[2] and (c := m[2].decode("latin-1")) in _C_ESCAPES:
+            return bytes([_C_ESCAPES[c]])
+        raise ValueError(f"bad escape in quoted path {text[:80]}")
+
+    # By regex, not a loop over characters: a name may be megabytes long.
+    return _C_ESCAPE.sub(one, text[1:-1].encode("utf-8", "surrogateescape")).decode("utf-8", "surrogateescape")
 
 
 def _strip_prefix(path: str, prefix: str) -> str:
@@ -350,12 +344,10 @@ def _time_len(s: str, n: int) -> int:
     """short_time_len, then fractional_time_len (`` 19:41:17.620000023``)."""
     if k := _short_time_len(s, n):
         return k
-    p = n - 1
-    if p < 0 or not _digits(s[p]):
-        return 0
-    while p > 0 and _digits(s[p]):
-        p -= 1
-    if s[p] != ".":
+    head = s[:n]
+    digits = len(head) - len(head.rstrip("0123456789"))  # not a loop: a run of digits may be megabytes
+    p = n - 1 - digits
+    if not digits or p < 0 or s[p] != ".":
         return 0
     k = _short_time_len(s, p)
     return n - p + k if k else 0
@@ -397,18 +389,13 @@ def _timestamp_len(s: str) -> int:
 
 def _quoted_prefix(s: str) -> str | None:
     """The C-quoted name at the start of ``s`` (unquote_c_style), None if it is not one."""
-    i = 1
-    while i < len(s):
-        if s[i] == "\\":
-            i += 2
-        elif s[i] == '"':
-            try:
-                return unquote_path(s[:i + 1])
-            except ValueError:
-                return None
-        else:
-            i += 1
-    return None
+    m = _QUOTED.match(s)
+    if m is None:
+        return None
+    try:
+        return unquote_path(m[0])
+    except ValueError:
+        return None
 
 
 def _name_traditional(s: str, default: str | None, p: int) -> str | None:
@@ -419,18 +406,17 @@ def _name_traditional(s: str, default: str | None, p: int) -> str | None:
             return re.sub("/+", "/", "/".join(parts[p:]))
     date = _timestamp_len(s)
     end = len(s) - date
-    start = 0 if p == 0 else None
-    i = 0
-    while i < end:
-        c = s[i]
-        # Without a date the name ends at a tab (or \r); spaces are part of it.
-        if not date and c in "\t\r\n":
+    # Without a date the name ends at a tab (or \r); spaces are part of it.
+    stop = m.start() if not date and (m := _NAME_END.search(s, 0, end)) else end
+    start: int | None = 0 if p == 0 else None
+    at = -1
+    for _ in range(max(p, 0)):  # after the p-th slash (str.find: the line may be megabytes long)
+        at = s.find("/", at + 1, stop)
+        if at < 0:
             break
-        i += 1
-        if c == "/":
-            p -= 1
-            if p == 0:
-                start = i
+    else:
+        start = at + 1 if p > 0 else start
+    i = stop
     if start is None or i == start:
         name = default
     else:

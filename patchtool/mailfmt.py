@@ -161,9 +161,13 @@ def _rfc2822(when: dt.datetime, offset_minutes: int) -> str:
 def git_date(text: str) -> str:
     """A date in git's RFC 2822 form (``Wed, 1 Sep 2021 06:48:17 +0000``); unparsable text stays."""
     parsed = parsedate_tz(text) if text else None
-    if parsed is None:
+    try:
+        when = dt.datetime(*parsed[:6]) if parsed is not None else None
+    except (ValueError, OverflowError):  # "-5:33:33", a 13th month: read, but no date
+        when = None
+    if parsed is None or when is None:
         return check_header_value(text, "date")
-    return _rfc2822(dt.datetime(*parsed[:6]), (parsed[9] or 0) // 60)
+    return _rfc2822(when, (parsed[9] or 0) // 60)
 
 
 def epoch_date(timestamp: int, tz: str) -> str:

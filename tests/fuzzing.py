@@ -330,7 +330,7 @@ def many_patches(ctx: Ctx, data: bytes) -> bytes:
     n = ctx.rng.choice((20, 100, 300))
     mail = data if data.startswith(b"From ") else b"From x@y Mon Sep 17 00:00:00 2001\n" + data
     # Its first mail only.
-    mail = re.split(rb"\n(?=From \S+ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\n)", mail, maxsplit=1)[0]
+    mail = re.split(rb"\n(?=From \S+ \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\r?\n)", mail, maxsplit=1)[0]
     if ctx.rng.random() < 0.5:
         return (mail.rstrip(b"\n") + b"\n\n") * (n // 10)
     parts = []

@@ -8,7 +8,7 @@ must hold (``Outcome``): exit 0, 1 or 2, a 2 with exactly one line on
 stderr, no traceback, nothing written outside the output folder (an empty
 TMPDIR, the files around unchanged), the repository's refs, HEAD, index
 and objects untouched, and no imported path leaving the tree.  hypothesis
-draws a few dozen inputs; the plain tests below are the inputs that broke
+draws a dozen inputs; the plain tests below are the inputs that broke
 patchtool once (each fixed in the parser) and the cases the issue names.
 ``tools/fuzz_import.py`` runs the same mutators by the ten thousand.
 """
@@ -200,6 +200,26 @@ def test_headers_of_megabytes(runner: Runner, world: World, header: bytes) -> No
     assert time.monotonic() - start < 5
 
 
+def test_an_in_body_from_of_megabytes(runner: Runner, world: World) -> None:
+    # 20 s: the From: line atop the body (git send-email's real author) went through the same loops.
+    head, _, body = world.single.partition(b"\n\n")
+    data = head + b"\n\nFrom: " + b"(" * (2 * 1024 * 1024) + b"\n\n" + body
+    start = time.monotonic()
+    _one_line(runner.run(data), "the in-body From header is")
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize("date", [b"Wed,  1 Feb 2023 -5:33:33 -0508", b"Mon, 31 Feb 2023 10:00:00 +0000",
+                                  b"Tue, 1 Jan 99999 00:00:00 +0000"])
+def test_dates_that_read_but_are_none(runner: Runner, world: World, date: bytes) -> None:
+    # ValueError from datetime() writing the patch: parsedate_tz reads an hour of -5, a 31st of February.
+    # (A mail as received, not format-patch's file: its patch is written anew, Date: and all.)
+    received = re.sub(rb"^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001", b"From ada@example.org Wed Aug 11 17:01:00 2021",
+                      world.single)
+    data = re.sub(rb"(?m)^Date: .*$", lambda m: b"Date: " + date, received, count=1)
+    assert runner.run(data, check=False).code == 0
+
+
 def test_a_folded_content_type_of_a_megabyte(runner: Runner, world: World) -> None:
     # Took minutes: the stdlib parses Content-Type (of the mail and of each part) slower than linearly.
     folded = b"Content-Type: text/plain; charset=UTF-8\n \xe2\x9c\x93 |" + b" +" * (BIG // 2) + b"\nSubject:"
@@ -354,3 +374,35 @@ def test_a_series_of_mails_nested_30_deep(runner: Runner, world: World) -> None:
     assert outcome.code == 0, outcome.err
     assert len(os.listdir(outcome.work / "out" / "patches")) == 101  # and the series file
     assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("shape", ["plain", "quoted", "dated"])
+def test_traditional_names_of_megabytes(shape: str) -> None:
+    # 10 MB on a --- line took 12 s: find_name_traditional, unquote_c_style and the date's digits were
+    # walked character by character in Python (git apply's own loops); now by str.find and regexes.
+    from patchtool.diffparse import parse_diff
+
+    long = "y" * (4 * BIG)
+    name = {"plain": f"a/lib/{long}", "quoted": f'"a/lib/{long}"',
+            "dated": f"a/lib/x.c\t2021-08-11 07:01:32.{'1' * 4 * BIG} +0200"}[shape]
+    start = time.monotonic()
+    (change,), _ = parse_diff(f"--- {name}\n+++ {name}\n@@ -1 +1 @@\n-a\n+b\n")
+    assert change.new_path == ("lib/x.c" if shape == "dated" else f"lib/{long}")
+    assert time.monotonic() - start < 2
+
+
+@pytest.mark.parametrize("loop", [False, True])
+def test_a_thread_of_3000_replies_each_answering_the_last(runner: Runner, world: World, loop: bool) -> None:
+    # A RecursionError: which patch a reply answers was found by recursing once per parent (newest first,
+    # each reply with a trailer, so each is walked; or a loop of ids, where none is ever known).
+    patch = world.single.replace(b"Subject:", b"Message-Id: <r0@x>\nSubject:", 1)
+    replies = [b"From x@y Mon Sep 17 00:00:00 2001\nFrom: B <b@x>\nSubject: Re: [PATCH] lib: spell ten\n"
+               b"Message-Id: <r%d@x>\nIn-Reply-To: <r%d@x>\n\nAcked-by: B <b@x>\n" % (i, i - 1) for i in range(1, 3001)]
+    if loop:  # the first reply answers the last: every reply answers another, none the patch
+        replies[0] = replies[0].replace(b"In-Reply-To: <r0@x>", b"In-Reply-To: <r3000@x>")
+    start = time.monotonic()
+    outcome = runner.run(patch + b"\n" + b"".join(reversed(replies)), check=False)
+    assert outcome.code == 0, outcome.err
+    assert time.monotonic() - start < 15
+    # Up the thread, or (in the loop, where no parent leads to the patch) by the subject it names.
+    assert any(b"Acked-by: B <b@x>" in p.read_bytes() for p in (outcome.work / "out" / "patches").iterdir())

@@ -321,7 +321,10 @@ def patch_from_mail(mail: Mail, source: str, filename: str | None = None) -> Pat
     """A Patch from a decoded patch mail; BadInput if it carries no diff."""
     author, date, subject = mail.sender, mail.date, mail.subject
     # In-body headers (git send-email puts the real author there), read as git mailinfo reads them.
-    inbody, body = _inbody(mail.body)
+    try:
+        inbody, body = _inbody(mail.body)
+    except BadInput as exc:  # a header of megabytes
+        raise BadInput(exc.message, source=source, line=1) from None
     if "from" in inbody:
         author = author_of(inbody["from"], sane=not is_format_patch(mail.raw))
     date = inbody.get("date", date)

@@ -488,6 +488,7 @@ def body_of(msg: EmailMessage, source: str) -> Body:
 
 # -- in-body headers -----------------------------------------------------------------
 
+MAX_INBODY = 64 * 1024  # sources.mail.MAX_HEADER, for the From:/Subject:/Date: lines atop a body
 _INBODY = re.compile(r"(from|subject|date):[ \t\n\r\v\f]*(.*)", re.IGNORECASE | re.DOTALL)
 _FORMAT_PATCH_SEPARATOR = re.compile(r"From [0-9a-f]{40} Mon Sep 17 00:00:00 2001")
 
@@ -510,6 +511,8 @@ def inbody_headers(lines: list[str]) -> tuple[dict[str, str], int]:
             m = _INBODY.match(accum[0])
             if m:
                 key = m.group(1).lower()
+                if (size := sum(map(len, accum))) > MAX_INBODY:  # decoding it is linear at best
+                    raise BadInput(f"the in-body {m.group(1)} header is {size} bytes long: no mail's is")
                 found[key] = " ".join(cleanup_space(decode_words(m.group(2) + "".join(accum[1:]))).split())
             accum.clear()
 

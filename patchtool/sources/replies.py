@@ -120,6 +120,23 @@ class Thread:
 
     def answered(self, reply: Mail) -> int | None:
         """The number (0 = cover) of the series' mail ``reply`` answers, or None."""
+        # The walk recurses once per parent: a thread (or a loop of ids) thousands of replies deep would
+        # exceed Python's recursion limit. So the replies above this one are answered first, from the top
+        # down, each finding its parent known; in a loop, each with the ones below it as walked already.
+        chain: list[Mail] = []
+        seen: set[str] = set()
+        mail: Mail | None = reply
+        while mail is not None and mail.message_id and mail.message_id not in self._known \
+                and mail.message_id not in seen:
+            seen.add(mail.message_id)
+            chain.append(mail)
+            parents = mail.in_reply_to_all or ((mail.in_reply_to,) if mail.in_reply_to else ())
+            mail = next((self.replies[p] for p in parents if p in self.replies), None)
+        looped = mail is not None and mail.message_id in seen
+        below = {m.message_id for m in chain[:-1] if m.message_id} if looped else set()
+        for up in reversed(chain[1:]):
+            below.discard(up.message_id or "")
+            self._answered(up, below)
         return self._answered(reply, set())
 
     def _answered(self, reply: Mail, walked: set[str]) -> int | None:
