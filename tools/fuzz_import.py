@@ -23,7 +23,8 @@ saves the half second of imports a process costs; ``--exec`` starts each as
 ``python -c 'from patchtool.cli import main; main()' ARGS`` instead, the
 console script's way, with the limits set in ``preexec_fn``.
 
-Run: ``nice .venv/bin/python tools/fuzz_import.py [--count 10000] [--seed 1] [--timeout 5] [--jobs 2] [--exec]``.
+Run: ``nice .venv/bin/python tools/fuzz_import.py [--count 10000] [--seed 1] [--timeout 5] [--per-mail 0.001]
+[--jobs 2] [--exec]``.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Running:
     work: Path
     deadline: float
     proc: subprocess.Popen[bytes] | None
+    command: str
 
 
 class Runner:
@@ -81,7 +83,13 @@ class Runner:
         if not opts.exec:
             import patchtool.cli  # noqa: F401  (imported once, here: the children inherit it)
 
+    def cpu(self, work: Path) -> float:
+        """The input's CPU bound: ``--timeout``, and ``--per-mail`` for each mail past the first (linear)."""
+        mails = (work / "input.mbox").read_bytes().count(b"\nFrom ")
+        return self.opts.timeout + self.opts.per_mail * mails
+
     def start(self, args: list[str], work: Path) -> tuple[int, subprocess.Popen[bytes] | None]:
+        cpu = self.cpu(work)
         env = {**os.environ, **GIT_ENV, "TMPDIR": str(work / "tmp"), "COLUMNS": "100"}
         out, err = (open(work / name, "wb") for name in ("stdout", "stderr"))  # noqa: SIM115
         with out, err:
@@ -89,7 +97,7 @@ class Runner:
                 proc = subprocess.Popen([sys.executable, "-c", "from patchtool.cli import main; main()", *args],
                                         cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                         start_new_session=True,
-                                        preexec_fn=lambda: _limits(self.memory, self.opts.timeout))
+                                        preexec_fn=lambda: _limits(self.memory, cpu))
                 return proc.pid, proc
             sys.stdout.flush()
             sys.stderr.flush()
@@ -98,7 +106,7 @@ class Runner:
                 code = 1
                 try:
                     os.setsid()
-                    _limits(self.memory, self.opts.timeout)
+                    _limits(self.memory, cpu)
                     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
                     os.dup2(out.fileno(), 1)
                     os.dup2(err.fileno(), 2)
@@ -147,11 +155,12 @@ class Fuzz:
         self.around = listing(root, skip=self.skip)
         self.counts: collections.Counter[str] = collections.Counter()
         self.by_mutator: collections.Counter[str] = collections.Counter()
+        self.rss: list[tuple[int, int, str]] = []  # (peak RSS in KB, input, command) of every process
 
     def trial(self, i: int, work: Path) -> Trial:
         """One input: the commands it runs (yielded) and, at the end, its counts."""
         rng = random.Random(f"{self.opts.seed}:{i}")
-        data, names, index = random_input(rng, self.seeds, self.opts.big)
+        data, names, index = random_input(rng, self.seeds, self.opts.big, self.opts.many)
         (work / "tmp").mkdir(parents=True)
         (work / "input.mbox").write_bytes(data)
         found: list[tuple[str, str]] = []
@@ -212,7 +221,7 @@ class Fuzz:
                 shutil.rmtree(work, ignore_errors=True)
                 return
             pid, proc = runner.start(args, work)
-            running[pid] = Running(trial, pid, work, time.monotonic() + self.opts.timeout * WALL, proc)
+            running[pid] = Running(trial, pid, work, time.monotonic() + runner.cpu(work) * WALL, proc, args[0])
 
         while True:
             while len(running) < self.opts.jobs and (i := next(todo, None)) is not None:
@@ -220,7 +229,7 @@ class Fuzz:
                 advance(self.trial(i, work), work, None)
             if not running:
                 return
-            pid, status = os.waitpid(-1, os.WNOHANG)
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
             if pid == 0:
                 now = time.monotonic()
                 for r in list(running.values()):
@@ -232,6 +241,7 @@ class Fuzz:
             r = running.pop(pid, None)
             if r is None:
                 continue
+            self.rss.append((usage.ru_maxrss, int(r.work.name), r.command))  # KB on Linux
             if r.proc is not None:
                 r.proc.returncode = os.waitstatus_to_exitcode(status)
             with contextlib.suppress(ProcessLookupError, PermissionError):  # the git a killed process ran
@@ -245,6 +255,9 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=5.0, help="CPU seconds per process (wall: 6x)")
+    ap.add_argument("--per-mail", type=float, default=0.001,
+                    help="CPU seconds added to --timeout for each mail of the input past the first")
+    ap.add_argument("--many", type=int, default=100_000, help="the most empty mails in one mbox")
     ap.add_argument("--memory", type=int, default=1024, help="address-space limit per process, MB")
     ap.add_argument("--big", type=int, default=10_000_000, help="length of a long line, bytes")
     ap.add_argument("--jobs", type=int, default=1, help="processes at once")
@@ -257,10 +270,17 @@ def main() -> int:
         fuzz.run()
     c = fuzz.counts
     print(f"inputs {c['inputs']} (seed {opts.seed}, {'exec' if opts.exec else 'fork'}, timeout {opts.timeout:g} "
-          f"CPU s, memory {opts.memory} MB, long lines {opts.big} bytes, {time.monotonic() - start:.0f} s)")
+          f"CPU s + {opts.per_mail:g} a mail, many {opts.many}, "
+          f"memory {opts.memory} MB, long lines {opts.big} bytes, {time.monotonic() - start:.0f} s)")
     print(f"exit 0: {c['exit 0']}, exit 1: {c['exit 1']}, exit 2: {c['exit 2']} "
           f"(one-line errors ok: {c['one-line errors ok']})")
     print(", ".join(f"{k}: {c[k]}" for k in BAD))
+    if fuzz.rss:
+        peak, at, command = max(fuzz.rss)
+        imports = sorted(kb for kb, _, cmd in fuzz.rss if cmd == "import")
+        median, p99 = imports[len(imports) // 2], imports[len(imports) * 99 // 100]
+        print(f"peak RSS of a process: {peak / 1024:.0f} MB ({command} of input {at}); imports: median "
+              f"{median / 1024:.0f} MB, 99th percentile {p99 / 1024:.0f} MB")
     if fuzz.by_mutator:
         print("bad inputs by mutator: " + ", ".join(f"{k} {v}" for k, v in fuzz.by_mutator.most_common()))
     return 1 if any(c[k] for k in BAD) else 0
