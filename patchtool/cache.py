@@ -4,7 +4,10 @@ An entry is what a slow step computed (checkpatch's report on one patch, the
 subjects of the history of a series' files), stored under a key made of
 everything the answer depends on: ``key(kind, parts)`` is the sha256 of the
 parts, so a changed input is a different entry and nothing is ever stale.
-The value is JSON, in ``<root>/<kind>/<2 hex>/<sha256>.json``.
+The value is JSON, in ``<root>/<kind>/<2 hex>/<sha256>.json``; or bytes
+(``get_bytes``/``put_bytes``: a ``marshal`` of plain tuples loads ten times
+faster than their JSON), in ``<sha256>.bin`` after the sha256 of the bytes,
+so a file cut short or changed is a miss.
 
 * **Never an error.**  A cache that cannot be read (corrupt, truncated, of
   another shape, a directory that is not ours) is a miss; one that cannot be
@@ -90,10 +93,54 @@ def key(kind: str, parts: Iterable[Part]) -> str:
     return h.hexdigest()
 
 
-def _path(top: Path, kind: str, digest: str) -> Path:
+def _path(top: Path, kind: str, digest: str, suffix: str = ".json") -> Path:
     if not _KIND.match(kind):
         raise ValueError(f"cache kind {kind!r}: lower-case letters, digits, '.', '_' and '-' only")
-    return top / kind / digest[:2] / f"{digest}.json"
+    return top / kind / digest[:2] / f"{digest}{suffix}"
+
+
+def get_bytes(kind: str, parts: Iterable[Part]) -> bytes | None:
+    """The bytes stored for (kind, parts), or None (a miss: absent, unreadable, or not what was written)."""
+    top = root()
+    if top is None:
+        return None
+    path = _path(top, kind, key(kind, parts), ".bin")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if len(data) < 32 or hashlib.sha256(data[32:]).digest() != data[:32]:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return data[32:]
+
+
+def put_bytes(kind: str, parts: Iterable[Part], data: bytes) -> None:
+    """Store ``data`` for (kind, parts); silently nothing when that fails."""
+    top = root()
+    if top is not None and len(data) <= MAX_BYTES // 8:
+        _write(top, _path(top, kind, key(kind, parts), ".bin"), hashlib.sha256(data).digest() + data)
+
+
+def _write(top: Path, path: Path, data: bytes) -> None:
+    """``data`` to ``path``, whole or not at all (a temporary file renamed over it), then maybe a prune."""
+    tmp = None
+    try:
+        top.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-", suffix=path.suffix, dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError:
+        return
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _maybe_prune(top)
 
 
 def get(kind: str, parts: Iterable[Part]) -> Any:
@@ -126,22 +173,7 @@ def put(kind: str, parts: Iterable[Part], value: Any) -> None:
         return
     if len(data) > MAX_BYTES // 8:
         return
-    tmp = None
-    try:
-        top.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-", suffix=".json", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-        tmp = None
-    except (OSError, UnicodeError):
-        return
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    _maybe_prune(top)
+    _write(top, path, data.encode("ascii"))
 
 
 def memo(kind: str, parts: Iterable[Part], compute: Callable[[], T],
@@ -195,7 +227,7 @@ def prune(top: Path | None = None, max_bytes: int = MAX_BYTES) -> None:
                 if now - st.st_mtime > PRUNE_EVERY:
                     with contextlib.suppress(OSError):
                         os.unlink(full)
-            elif name.endswith(".json"):
+            elif name.endswith((".json", ".bin")):
                 entries.append((st.st_mtime, st.st_size, full))
     total = sum(size for _, size, _ in entries)
     if total <= max_bytes:

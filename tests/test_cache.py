@@ -548,3 +548,60 @@ def test_a_deepened_shallow_clone_is_not_answered_from_its_shallow_days(
     after = subjects.histories(shallow, head, groups)
     assert after == [shallow.log_subjects(head, g) for g in groups] == [git.log_subjects(head, g) for g in groups]
     assert after != before
+
+
+# -- the parsed MAINTAINERS ------------------------------------------------------------------------------
+
+MAINTAINERS_FILE = ROOT / "tests" / "data" / "MAINTAINERS.v5.14-rc5"
+SERIES_PATHS = ["fs/io_uring.c", "include/linux/lsm_hooks.h", "security/selinux/hooks.c",
+                "security/smack/smack_lsm.c", "kernel/audit.c", "include/uapi/linux/audit.h", "Documentation/x.rst"]
+
+
+def _answers(paths: list[str]) -> tuple[object, ...]:
+    from patchtool.maintainers import parse_maintainer_files
+
+    table = parse_maintainer_files([("MAINTAINERS", MAINTAINERS_FILE.read_text())], only_paths=paths)
+    return (tuple((p, tuple((m.section.name, m.section.maintainers, m.section.lists) for m in table.sections_for(p)))
+                  for p in paths),
+            tuple(s.name for s in table.sections), table.problems())
+
+
+def test_maintainers_warm_parse_answers_as_the_cold_one_without_reading_the_file(
+        _own_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from patchtool.maintainers import table
+
+    monkeypatch.setenv(cache.NO_CACHE_ENV, "1")
+    plain = _answers(SERIES_PATHS)
+    monkeypatch.delenv(cache.NO_CACHE_ENV)
+    cold = _answers(SERIES_PATHS)
+    assert list((_own_cache / "maintainers-drafts.v1").rglob("*.bin"))
+    assert entries(_own_cache, "maintainers-prefilter.v1")
+    reads: list[int] = []
+    real = table._read_drafts
+    monkeypatch.setattr(table, "_read_drafts", lambda *a: reads.append(1) or real(*a))
+    assert _answers(SERIES_PATHS) == cold == plain
+    assert reads == []
+    # Other paths: the drafts come from the cache, the prefilter is computed for them (and kept).
+    other = ["drivers/net/ethernet/intel/e1000e/netdev.c", "MAINTAINERS"]
+    assert _answers(other) == (monkeypatch.setenv(cache.NO_CACHE_ENV, "1") or _answers(other))
+    assert reads == [1]  # the NO_CACHE run's own read
+
+
+def _marshalled(value: object) -> bytes:
+    import hashlib
+    import marshal
+
+    data = marshal.dumps(value)
+    return hashlib.sha256(data).digest() + data
+
+
+@pytest.mark.parametrize("garbage", [
+    b"", b"\x00garbage", b'{"kind": "maintainers-prefilter.v1", "value": ["x"]}',
+    b'{"kind": "maintainers-prefilter.v1", "value": 7}',
+    _marshalled(("0" * 64, (("A", 1, ((1, "F", "x"),), False),), ())),  # whole, checksummed, another file's
+    _marshalled((1, 2, 3)), _marshalled(((1, 2),)), _marshalled("text")])
+def test_maintainers_cache_entries_of_another_shape_are_read_afresh(_own_cache: Path, garbage: bytes) -> None:
+    cold = _answers(SERIES_PATHS)
+    for path in [*entries(_own_cache), *_own_cache.rglob("*.bin")]:
+        path.write_bytes(garbage)
+    assert _answers(SERIES_PATHS) == cold

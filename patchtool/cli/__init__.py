@@ -8,23 +8,37 @@ from __future__ import annotations
 
 import sys
 
-# ruff: noqa: I001  (the command modules are imported in the order --help lists them)
-# Importing a command module registers its commands on ``app``.
-from patchtool.cli import (  # noqa: F401
-    series_cmds,
-    base_cmd,
-    lifecycle_cmds,
-    check_cmd,
-    rebase_cmd,
-    diffstat_cmd,
-    lint_cmd,
-    status_cmd,
-    cover_cmd,
-    export_cmd,
-    demo_cmd,
-)
 from patchtool.cli.app import app
 from patchtool.errors import BadInput
+
+# Importing a command module registers its commands on ``app``: the modules in the order --help lists
+# them, each with the commands it holds.  A run imports (and typer builds) only the module of the command
+# it names; --help, a bare ``patchtool`` and an unknown name import them all.
+_MODULES = {
+    "series_cmds": ("import", "show", "range-diff"),
+    "base_cmd": ("base",),
+    "lifecycle_cmds": ("update", "reroll", "trailers"),
+    "check_cmd": ("check",),
+    "rebase_cmd": ("rebase",),
+    "diffstat_cmd": ("diffstat",),
+    "lint_cmd": ("lint",),
+    "status_cmd": ("status",),
+    "cover_cmd": ("cover",),
+    "export_cmd": ("export",),
+    "demo_cmd": ("demo",),
+}
+_MODULE_OF = {command: module for module, commands in _MODULES.items() for command in commands}
+
+
+def _register(args: list[str]) -> None:
+    """Import the command modules ``args`` need (see _MODULES)."""
+    import importlib
+
+    name = args[0] if args else None
+    for module in (_MODULE_OF[name],) if name in _MODULE_OF else _MODULES:
+        importlib.import_module(f"patchtool.cli.{module}")
+
+
 
 
 class _CtrlC:
@@ -79,6 +93,7 @@ def _run(argv: list[str] | None, ctrl_c: _CtrlC) -> int:
         return 2
 
     args = sys.argv[1:] if argv is None else list(argv)
+    _register(args)
     # Bare ``patchtool``: the help ``--help`` prints, exit 0 (click's no_args_is_help is a usage error, exit 2).
     try:
         rv = app(args=args or ["--help"], standalone_mode=False, prog_name="patchtool")

@@ -12,3 +12,10 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,  # plain help: importing rich would cost --help 0.2 s
 )
+
+
+@app.callback()
+def _group() -> None:
+    """Kernel-style patch series: import, check, diffstat, cover, lint, rebase, export."""
+    # A group even when a run registers one command (cli._register): typer runs a lone command without
+    # its name otherwise.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import email
 import email.parser
 import email.policy
+import functools
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -67,17 +68,35 @@ class Mail:
     message_id: str | None
     in_reply_to: str | None
     references: tuple[str, ...]
-    to: tuple[str, ...]
-    cc: tuple[str, ...]
     body: str
     commit: str | None
     raw: bytes
     # Every id of In-Reply-To (a reply to several mails names them all); in_reply_to is the first.
     in_reply_to_all: tuple[str, ...] = ()
     list_id: str = ""  # the List-Id the mail came through, in brackets there
-    # What reading the mail went past (an odd To/Cc entry), one line each, for import to report.
-    warnings: tuple[str, ...] = ()
     flowed: bool = False  # a format=flowed part, read as git mailinfo undoes it
+    # The To: and Cc: values as they came (unfolded), read into entries on first use: only the cover's
+    # (or the first mail's) go to series.toml, and a reply of 10,000 addresses costs a tenth of a second.
+    to_cc_text: tuple[str, str] = ("", "")
+
+    @functools.cached_property
+    def _recipients(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        (to, to_notes), (cc, cc_notes) = (address_list(v) if v else ((), ()) for v in self.to_cc_text)
+        return to, cc, tuple(f"To: {n}" for n in to_notes) + tuple(f"Cc: {n}" for n in cc_notes)
+
+    @property
+    def to(self) -> tuple[str, ...]:
+        """``To:`` as series.toml keeps it (``Name <addr>``, or the bare address)."""
+        return self._recipients[0]
+
+    @property
+    def cc(self) -> tuple[str, ...]:
+        return self._recipients[1]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What reading To/Cc went past (an odd entry), one line each, for import to report."""
+        return self._recipients[2]
 
 
 def _msgids(value: str | None) -> tuple[str, ...]:
@@ -210,8 +229,6 @@ def read_mail(data: bytes, source: str) -> Mail:
     if not subject_text or not from_text:
         missing = "Subject" if not subject_text else "From"
         raise BadInput(f"not a patch mail: no {missing} header", source=source, line=1)
-    to, to_notes = _addresses(msg, "To", source)
-    cc, cc_notes = _addresses(msg, "Cc", source)
     body = body_of(msg, source)
     return Mail(
         subject=parse_subject(subject_text),
@@ -222,15 +239,13 @@ def read_mail(data: bytes, source: str) -> Mail:
         message_id=next(iter(_id_header(msg, "Message-ID", source)), None),
         in_reply_to=next(iter(parents := _id_header(msg, "In-Reply-To", source)), None),
         references=_id_header(msg, "References", source),
-        to=to,
-        cc=cc,
         body=body.text,
         commit=commit,
         raw=data,
         in_reply_to_all=parents,
         list_id=_list_id(_header(msg, "List-Id", source)),
-        warnings=tuple(f"To: {n}" for n in to_notes) + tuple(f"Cc: {n}" for n in cc_notes),
         flowed=body.flowed,
+        to_cc_text=(_addresses(msg, "To", source), _addresses(msg, "Cc", source)),
     )
 
 
@@ -271,15 +286,12 @@ def split_notes(block: str) -> tuple[str, str]:
     return "\n\n".join(w for w in words if w), "\n".join(lines[start:end])
 
 
-def _addresses(msg: EmailMessage, name: str, source: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``To:``/``Cc:`` as series.toml keeps them (``Name <addr>``, or the bare address), and what was odd.
-
-    Read from the raw header, entry by entry: group syntax
-    (``unlisted-recipients:; (no To-header on input)``), stray commas and
-    unbalanced quotes are no reason to refuse a patch.
-    """
+def _addresses(msg: EmailMessage, name: str, source: str) -> str:
+    """``To:``/``Cc:``'s raw value, unfolded, for ``Mail.to``/``cc`` to read entry by entry
+    (``address_list``): group syntax (``unlisted-recipients:; (no To-header on input)``), stray commas
+    and unbalanced quotes are no reason to refuse a patch."""
     values = _raw_values(msg, name, source)
-    return address_list(" ".join(unsurrogate(", ".join(values)).split())) if values else ((), ())
+    return " ".join(unsurrogate(", ".join(values)).split()) if values else ""
 
 
 def _body_line_of(mail: Mail, marker: str) -> int:

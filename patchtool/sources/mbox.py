@@ -32,6 +32,9 @@ from patchtool.sources.mailinfo import is_from_line
 from patchtool.sources.replies import TrailerReport, collect, slim
 
 _SPACE = b" \t\n\v\f\r"
+# No patch mail comes near it (vger takes 100 KB, lore's largest are a few MB); one past it is refused
+# before it is held whole: a stream of hostile bytes then costs a small multiple of this at most.
+MAX_MAIL = 64 << 20
 _GT_FROM = re.compile(rb">+From ")
 
 
@@ -72,12 +75,17 @@ def cut_mbox(lines: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
         return
     bare = not is_from_line(first)
     mboxrd = not bare and first.startswith(b"From mboxrd@z ")
-    parts = [first]
+    parts, size, number = [first], len(first), 1
     for line in it:
         if not bare and line[:5] == b"From " and is_from_line(line):
-            mail, parts = b"".join(parts), [line]  # the pieces go before the mail is read
+            mail, parts, size = b"".join(parts), [line], len(line)  # the pieces go before the mail is read
             yield mail, True
-        elif mboxrd and line[:1] == b">" and _GT_FROM.match(line):
+            number += 1
+            continue
+        size += len(line)
+        if size > MAX_MAIL:
+            raise BadInput(f"message {number} is over {MAX_MAIL >> 20} MB long: no patch mail is")
+        if mboxrd and line[:1] == b">" and _GT_FROM.match(line):
             parts.append(line[1:])
         else:
             parts.append(line)
@@ -86,8 +94,10 @@ def cut_mbox(lines: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
 
 
 def _lines(f: Iterable[bytes], path: Path) -> Iterator[bytes]:
-    """The file's lines; a NUL byte anywhere ends the reading: no mail holds one."""
-    for line in f:
+    """The file's lines; a NUL byte anywhere ends the reading: no mail holds one.  A line is read
+    at most ``MAX_MAIL`` bytes at a time (cut_mbox refuses the mail it makes too long)."""
+    read = getattr(f, "readline", None)
+    for line in iter(lambda: read(MAX_MAIL + 1), b"") if read else f:
         if b"\x00" in line:
             raise BadInput("file contains NUL bytes: not an mbox", source=str(path))
         yield line
@@ -100,7 +110,14 @@ def _file_mails(path: Path) -> Iterator[tuple[Mail, str, bool]]:
     """
     with path.open("rb") as f:
         i = 0
-        for i, (raw, more) in enumerate(cut_mbox(_lines(f, path)), 1):
+        mails = enumerate(cut_mbox(_lines(f, path)), 1)
+        while True:
+            try:
+                i, (raw, more) = next(mails)
+            except StopIteration:
+                break
+            except BadInput as exc:
+                raise BadInput(exc.message, source=exc.source or str(path), line=exc.line) from None
             alone = i == 1 and not more
             where = str(path) if alone else _where(path, i)
             yield read_mail(raw, where), where, alone

@@ -295,7 +295,7 @@ def slim(mail: Mail) -> Mail:
 
     found = find_trailers(mail.body, _READ)
     return replace(
-        mail, body="\n".join(f"{t.key}: {t.value}" for t in found), raw=b"", to=(), cc=(), warnings=(),
+        mail, body="\n".join(f"{t.key}: {t.value}" for t in found), raw=b"", to_cc_text=("", ""),
         subject_text="", message_id=sys.intern(mail.message_id) if mail.message_id else None,
         in_reply_to=sys.intern(mail.in_reply_to) if mail.in_reply_to else None,
         in_reply_to_all=ids(mail.in_reply_to_all), references=ids(mail.references),
