@@ -9,7 +9,7 @@ app = typer.Typer(
     help="Kernel-style patch series: import, check, diffstat, cover, lint, rebase, export.",
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,  # plain help: importing rich would cost --help 0.2 s
 )
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import RepoOption, load_series, writes_series
+from patchtool.cli.common import RepoOption, load_series, writes_series
 from patchtool.errors import BadInput
 
 if TYPE_CHECKING:

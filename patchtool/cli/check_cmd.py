@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, RepoOption, series_path
+from patchtool.cli.common import JsonOption, RepoOption, series_path
 
 if TYPE_CHECKING:
     from patchtool.apply import PatchResult

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import RepoOption, load_series
+from patchtool.cli.common import RepoOption, load_series
 
 BaseOverride = Annotated[str | None, typer.Option(
     "--base", help="Use this base for this run (series.toml is not changed).")]

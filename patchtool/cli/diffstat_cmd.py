@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, series_path
+from patchtool.cli.common import JsonOption, series_path
 from patchtool.errors import BadInput
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from patchtool.cli.app import app
+from patchtool.cli.common import RepoOption, load_series, writes_series
 from patchtool.cli.cover_cmd import BaseOverride
-from patchtool.cli.series_cmds import RepoOption, load_series, writes_series
 from patchtool.errors import BadInput
 from patchtool.model import Series
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import RepoOption, series_path, writes_series
+from patchtool.cli.common import RepoOption, series_path, writes_series
 
 if TYPE_CHECKING:
     from patchtool.lifecycle.update import PatchUpdate, UpdateReport

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, optional_repo, series_path, writes_series
+from patchtool.cli.common import JsonOption, optional_repo, series_path, writes_series
 
 if TYPE_CHECKING:
     from patchtool.gitrepo import GitRepo

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, RepoOption, series_path, writes_series
+from patchtool.cli.common import JsonOption, RepoOption, series_path, writes_series
 from patchtool.gitrepo import GitRepo
 from patchtool.model import Series
 

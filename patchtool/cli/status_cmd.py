@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.series_cmds import JsonOption, optional_repo, series_path
+from patchtool.cli.common import JsonOption, optional_repo, series_path
 
 if TYPE_CHECKING:
     from patchtool.lifecycle.status import Coverage, SectionStatus, StatusReport

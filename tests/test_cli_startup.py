@@ -1,0 +1,57 @@
+"""What starting a command costs and offers: one command module per run, shell completion.
+
+A run imports (and typer builds) only the module of the command it names
+(``patchtool.cli._register``); ``--help`` and a bare ``patchtool`` list
+every command.  Completion is click's, through typer: the shell calls the
+console script with ``_PATCHTOOL_COMPLETE`` set, so the tests do exactly that.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from patchtool.cli import _MODULES
+
+_SCRIPT = Path(sys.executable).with_name("patchtool")
+PATCHTOOL = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from patchtool.cli import main; main()"]
+
+
+def _complete(words: str, tmp_path: Path) -> list[str]:
+    env = {**os.environ, "_PATCHTOOL_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    proc = subprocess.run(PATCHTOOL, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def _help_commands(tmp_path: Path) -> list[str]:
+    out = subprocess.run([*PATCHTOOL, "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60).stdout
+    listed = out.split("Commands:", 1)[1].splitlines()
+    return [line.split()[0] for line in listed if line.startswith("  ") and not line.startswith("   ")]
+
+
+def test_every_command_is_completed_and_listed(tmp_path: Path) -> None:
+    commands = [c for names in _MODULES.values() for c in names]
+    assert _help_commands(tmp_path) == commands
+    assert _complete("patchtool ", tmp_path) == commands
+    assert _complete("patchtool re", tmp_path) == [c for c in commands if c.startswith("re")]
+
+
+def test_options_of_a_command_are_completed(tmp_path: Path) -> None:
+    assert _complete("patchtool check --b", tmp_path) == ["--base"]
+    assert "--no-cache" in _complete("patchtool lint --", tmp_path)
+
+
+@pytest.mark.parametrize("command", ["check", "diffstat", "import"])
+def test_a_run_imports_only_its_command(command: str) -> None:
+    code = (f"import sys\nfrom patchtool.cli import main\nmain([{command!r}, '--help'])\n"
+            "print(' '.join(m for m in sys.modules if m.startswith('patchtool.cli.')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    loaded = set(proc.stdout.split("\n")[-2].split())
+    mine = next(m for m, names in _MODULES.items() if command in names)
+    assert {f"patchtool.cli.{m}" for m in _MODULES} & loaded == {f"patchtool.cli.{mine}"}
