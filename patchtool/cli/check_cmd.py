@@ -93,10 +93,10 @@ def _print_summary(report: CheckReport, *, tty: bool) -> None:
 
 def named_upstream(git: GitRepo, report: CheckReport) -> list[dict[int, str]]:
     """Per base, the upstream commit each ``applied`` patch is (same patch-id), when the old base is known."""
-    from patchtool.lifecycle.forecast import upstream_copies
-
     old = report.series.base_commit
     out: list[dict[int, str]] = []
+    if any(r.already_applied for r in report.results):
+        from patchtool.lifecycle.forecast import upstream_copies
     for r in report.results:
         copies: dict[int, str] = {}
         if r.already_applied and old and git.has_object(old):
