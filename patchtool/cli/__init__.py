@@ -25,6 +25,7 @@ _MODULES = {
     "status_cmd": ("status",),
     "cover_cmd": ("cover",),
     "export_cmd": ("export",),
+    "send_cmd": ("send",),
     "demo_cmd": ("demo",),
 }
 _MODULE_OF = {command: module for module, commands in _MODULES.items() for command in commands}

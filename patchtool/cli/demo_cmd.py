@@ -38,7 +38,7 @@ def demo_cmd(
     if directory is not None:
         if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
             raise BadInput("must be a new or empty folder", source=str(directory))
-        run_demo(directory, emit, run_command)
+        run_demo(directory.absolute(), emit, run_command)  # its git commands run in other folders
         typer.echo(f"\nthe repository stays in {directory}")
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="patchtool-demo-repo-"))

@@ -35,12 +35,10 @@ def export_cmd(
         "--range-diff", help="Add `Range-diff against vN:` for the newest version kept in history/.")] = False,
 ) -> int:
     """Write the cover letter and patches as `git format-patch --cover-letter --thread --base` would."""
-    from patchtool.apply import apply_series
-    from patchtool.cover import CoverOptions, cover_context, git_ident, render_cover, series_base, template_for
-    from patchtool.diffstat import StatOptions
-    from patchtool.export import THREAD_STYLES, build_export, record_posting, write_branch, write_files
+    from patchtool.export import THREAD_STYLES, record_posting, write_branch, write_files
     from patchtool.gitrepo import GitRepo
     from patchtool.lifecycle.base import based_on
+    from patchtool.lifecycle.posting import render_posting
     from patchtool.seriesdir import write_series
 
     if thread not in THREAD_STYLES:
@@ -57,21 +55,11 @@ def export_cmd(
 
         changes = against_previous(git_repo, folder, loaded)
     with git_repo.scratch() as store:
-        result = apply_series(store, series_base(loaded, store), loaded.patches)
-        committer = git_ident(store)
-        sender = loaded.cover.author or (committer.person if committer else None)
-        if sender is None:
-            raise BadInput("no sender: set [cover] from in series.toml or user.name/user.email in git config")
-        export = build_export(store, loaded, result, sender_email=sender.email, thread=thread,
-                              in_reply_to=parent)
+        posting = render_posting(store, loaded, thread=thread, in_reply_to=parent, template=template,
+                                 range_diff=changes, cover=output is not None or mbox is not None)
+        export = posting.export
         if output is not None or mbox is not None:
-            tip = (loaded.patches[-1].commit if loaded.patches else None) or export.tip
-            context = cover_context(store, loaded, result, CoverOptions(
-                stat=StatOptions.from_render(dict(loaded.render)), message_id=export.cover_id, tip=tip,
-                references=export.cover_references, committer=committer, signature=export.signature,
-                range_diff=changes.rstrip("\n")))
-            cover_text = render_cover(context, template_for(loaded, template))
-            for path in write_files(export, cover_text, output, mbox):
+            for path in write_files(export, posting.cover_text, output, mbox):
                 typer.echo(str(path))
             recorded = record_posting(stored, export)  # --base was for this run only
             if recorded is not None:
