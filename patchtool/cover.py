@@ -79,7 +79,10 @@ def git_ident(store: GitRepo) -> Ident | None:
 def _blurb(series: Series) -> tuple[str, list[dict[str, Any]], str, list[dict[str, Any]], str]:
     changes = [{"version": v, "text": series.changes[v].strip("\n")} for v in sorted(series.changes, reverse=True)]
     changelog = "\n\n".join(f"Changes in v{c['version']}:\n{c['text']}" for c in changes)
-    links = [{"version": v, "url": series.links[v].strip()} for v in sorted(series.links, reverse=True)]
+    # The postings of earlier versions (b4's "Link to v1:"); the version's own link (send records it) is
+    # not its cover's business, a --resend of it included.
+    links = [{"version": v, "url": series.links[v].strip()} for v in sorted(series.links, reverse=True)
+             if v < series.version]
     links_text = "\n".join(f"- Link to v{link['version']}: {link['url']}" for link in links)
     blocks = [b for b in (series.cover.prose.strip("\n"), changelog, links_text) if b]
     return "\n\n".join(blocks), changes, changelog, links, links_text
