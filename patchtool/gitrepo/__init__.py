@@ -16,149 +16,29 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import signal
 import subprocess
-import tempfile
-import threading
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from patchtool.errors import BadInput
+from patchtool.gitrepo.config import Config
+from patchtool.gitrepo.core import (
+    _STABLE_CONFIG,
+    ZERO_OID,
+    CommitInfo,
+    GitError,
+    _run_process,
+    children_stopped,
+    clean_env,
+    parse_tree,
+)
+from patchtool.gitrepo.history import History
 from patchtool.tempdirs import temp_dir
 
-# Variables that would point our git calls at another repository, index or
-# object store than the one we mean.  pre-commit scrubs the same set.
-_SCRUBBED = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-    "GIT_CEILING_DIRECTORIES",
-    "GIT_PREFIX",
-    "GIT_QUARANTINE_PATH",
-)
-
-# Config that keeps git's answers stable whatever the user's config says:
-# pagers and colour would corrupt machine output, and objects we write are
-# never signed.
-_STABLE_CONFIG = (
-    "-c", "color.ui=false",
-    "-c", "commit.gpgSign=false",
-    "-c", "log.showSignature=false",
-    "-c", "core.pager=cat",
-)
-
-ZERO_OID = "0" * 40
+__all__ = ["ZERO_OID", "CommitInfo", "GitError", "GitRepo", "children_stopped", "clean_env", "parse_tree"]
 
 
-def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    env["LC_ALL"] = "C"
-    env.pop("GIT_PAGER", None)
-    if extra:
-        env.update(extra)
-    return env
-
-
-class _Children:
-    """The child processes running now: process -> whether it leads a process group of its own."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.live: dict[subprocess.Popen[bytes], bool] = {}
-        self.stopping = False
-
-
-_children = _Children()
-# A forked worker starts with none of its parent's children (and a lock nobody holds).
-os.register_at_fork(after_in_child=_children.__init__)
-
-
-def _kill(proc: subprocess.Popen[bytes], own_group: bool) -> None:
-    with contextlib.suppress(OSError):
-        if own_group:
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-
-
-def _run_process(argv: Sequence[str], *, input: bytes | None = None, env: Mapping[str, str],
-                 cwd: Path | str | None, own_group: bool = False) -> subprocess.CompletedProcess[bytes]:
-    """``subprocess.run(argv, capture_output=True)``, registered while it runs; killed (with its
-    group) when the wait is interrupted."""
-    with _children.lock:
-        if _children.stopping:
-            raise KeyboardInterrupt("interrupted: no new process")
-        proc = subprocess.Popen(list(argv), stdin=subprocess.PIPE if input is not None else None,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
-                                process_group=0 if own_group else None)
-        _children.live[proc] = own_group
-        proc._sigint_wait_secs = 0  # on a KeyboardInterrupt, communicate() would give it 0.25 s: we kill it now
-    try:
-        with proc:
-            try:
-                out, err = proc.communicate(input)
-            except BaseException:
-                _kill(proc, own_group)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=1)  # reaped, so nothing of ours is left when we exit
-                raise
-    finally:
-        with _children.lock:
-            _children.live.pop(proc, None)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-@contextlib.contextmanager
-def children_stopped() -> Iterator[None]:
-    """Kill every child process running now and start none until the block ends: the cleanup after
-    an interrupt, while the threads that waited for them finish."""
-    with _children.lock:
-        _children.stopping = True
-        running = dict(_children.live)
-    for proc, own_group in running.items():
-        _kill(proc, own_group)
-    try:
-        yield
-    finally:
-        with _children.lock:
-            _children.stopping = False
-
-
-def parse_tree(data: bytes) -> dict[bytes, tuple[str, str]]:
-    """A tree object's entries (as ``cat-file --batch`` gives them): name -> (mode, oid)."""
-    entries: dict[bytes, tuple[str, str]] = {}
-    pos = 0
-    while pos < len(data):
-        sp = data.index(b" ", pos)
-        nul = data.index(b"\x00", sp)
-        entries[data[sp + 1:nul]] = (data[pos:sp].decode(), data[nul + 1:nul + 21].hex())
-        pos = nul + 21
-    return entries
-
-
-class GitError(Exception):
-    """git failed where it should not have: a bug or a broken repository, not bad input."""
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    sha: str
-    tree: str
-    parents: tuple[str, ...]
-    author_name: str
-    author_email: str
-    author_date: str  # RFC 2822, as format-patch writes it
-    message: str  # full raw message
-
-
-class GitRepo:
+class GitRepo(History, Config):
     """A repository on disk, addressed through its git directory."""
 
     def __init__(self, git_dir: Path, work_tree: Path | None):
@@ -280,23 +160,7 @@ class GitRepo:
         wanted = set(refnames)
         return [line for line in out.splitlines() if line in wanted]
 
-    def rev_list(self, *args: str) -> list[str]:
-        return self.text("rev-list", *args).split()
 
-    def commit_info(self, shas: Iterable[str]) -> list[CommitInfo]:
-        """Commit metadata for many commits in one ``git log --no-walk`` call."""
-        shas = list(shas)
-        if not shas:
-            return []
-        fmt = "%H%x00%T%x00%P%x00%an%x00%ae%x00%aD%x00%B%x00"
-        out = self.run("log", "--no-walk=unsorted", "-z", f"--format={fmt}", "--stdin",
-                       input="\n".join(shas).encode())
-        fields = out.decode("utf-8", "surrogateescape").split("\x00")
-        infos = []
-        for i in range(0, len(fields) - 7, 8):
-            sha, tree, parents, an, ae, ad, msg = fields[i:i + 7]
-            infos.append(CommitInfo(sha.lstrip("\n"), tree, tuple(parents.split()), an, ae, ad, msg))
-        return infos
 
     # -- objects -----------------------------------------------------------------
 
@@ -320,16 +184,6 @@ class GitRepo:
             pos += n + 1
         return result
 
-    def config_value(self, key: str, *, path: bool = False) -> str | None:
-        """The value git uses for ``key`` (the last one set, includes followed), None when unset;
-        ``path``: ``~`` expanded as git expands a pathname. Broken config is one BadInput line."""
-        proc = self.run_status("config", *(["--type=path"] if path else []), "--get", key)
-        if proc.returncode == 1:
-            return None
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise BadInput(f"git config {key}: {err[0] if err else f'exit {proc.returncode}'}")
-        return proc.stdout.decode("utf-8", "surrogateescape").removesuffix("\n")
 
     def read_path(self, treeish: str, path: str) -> bytes | None:
         """The blob at ``path`` in ``treeish`` (a commit or tree), or None when there is none."""
@@ -492,92 +346,8 @@ class GitRepo:
 
     # -- added for lint (patchtool/lint) ------------------------------------------------
 
-    def log_subjects(self, rev: str, paths: Iterable[str], *, limit: int = 50) -> list[str]:
-        """Subjects of the last ``limit`` commits of ``rev`` that touch ``paths``, newest first.
 
-        Paths are literal (``GIT_LITERAL_PATHSPECS``): a file called ``:x`` or
-        ``*.c`` in a patch is that file, not pathspec magic.
-        """
-        out = self.run("log", "-z", "--format=%s", f"-n{limit}", "--end-of-options", rev, "--", *paths,
-                       env={"GIT_LITERAL_PATHSPECS": "1"})
-        return [s for s in out.decode("utf-8", "replace").split("\x00") if s]
 
-    def log_names(self, rev: str, paths: Sequence[str]
-                  ) -> Generator[tuple[str, tuple[str, ...], str, list[str]], None, None]:
-        """(commit, parents, subject, files) of ``git log --parents -c --name-only rev -- paths``, newest
-        first and streamed: the commits ``log_subjects`` walks (same history simplification, literal
-        paths), each with the files under ``paths`` it changes (for a merge, those that differ from
-        every parent) and its parents in the simplified history (the nearest commits shown, which
-        hold what the real parents hold under ``paths``).  Closing the iterator early kills git,
-        so a caller that has read enough stops the walk there.  No rename detection (a renamed
-        file is its two paths), the root commit's files are shown and ``log.follow`` is off,
-        whatever the configuration says.
-        """
-        argv = self._argv(["-c", "log.follow=false", "log", "-z", "--parents", "-c", "--root", "--no-renames",
-                           "--name-only", "--format=%x01%H %P%x00%s", "--end-of-options", rev, "--", *paths])
-        env = clean_env({**self._env_extra, "GIT_LITERAL_PATHSPECS": "1"})
-        header = re.compile(r"^\x01([0-9a-f]{40,64})((?: [0-9a-f]{40,64})*) ?$")  # a root commit: "%H "
-        with tempfile.TemporaryFile() as err:
-            with _children.lock:
-                if _children.stopping:
-                    raise KeyboardInterrupt("interrupted: no new process")
-                proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, env=env,
-                                        cwd=self.work_tree or self.git_dir)
-                _children.live[proc] = False
-            done = False
-            try:
-                assert proc.stdout is not None
-                pending = b""
-                commit: tuple[str, tuple[str, ...]] | None = None
-                subject: str | None = None
-                names: list[str] = []
-                while chunk := proc.stdout.read1(1 << 16):
-                    *tokens, pending = (pending + chunk).split(b"\x00")
-                    for raw in tokens:
-                        token = raw.decode("utf-8", "surrogateescape")
-                        if m := header.match(token):
-                            if commit is not None and subject is not None:
-                                yield commit[0], commit[1], subject, names
-                            commit, subject, names = (m.group(1), tuple(m.group(2).split())), None, []
-                        elif subject is None:
-                            subject = raw.decode("utf-8", "replace")  # as log_subjects reads it
-                        elif name := token.removeprefix("\n"):  # -c puts an empty field before a merge's
-                            names.append(name)
-                if commit is not None and subject is not None:
-                    yield commit[0], commit[1], subject, names
-                done = True
-            finally:
-                if not done:
-                    _kill(proc, False)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=None if done else 1)
-                with _children.lock:
-                    _children.live.pop(proc, None)
-                proc.stdout.close()  # type: ignore[union-attr]
-            if proc.returncode != 0:
-                err.seek(0)
-                message = err.read().decode("utf-8", "replace").strip()
-                raise GitError(f"git log failed ({proc.returncode}): {message}")
-
-    def changed_files(self, pairs: Sequence[tuple[str, str]], paths: Sequence[str]) -> list[list[str]]:
-        """For each (commit, other commit), the files under ``paths`` that differ between the two
-        (literal paths, no renames), through one ``diff-tree --stdin``."""
-        if not pairs:
-            return []
-        out = self.run("diff-tree", "--stdin", "--always", "-r", "-z", "--name-only", "--no-renames", "--", *paths,
-                       input="".join(f"{c} {o}\n" for c, o in pairs).encode(), env={"GIT_LITERAL_PATHSPECS": "1"})
-        tokens = out.decode("utf-8", "surrogateescape").split("\x00")
-        result: list[list[str]] = []
-        k = 0
-        for token in tokens[:-1]:
-            if k < len(pairs) and token == pairs[k][0]:  # --always: a header for each pair, names or none
-                result.append([])
-                k += 1
-            elif result:
-                result[-1].append(token)
-        if len(result) != len(pairs):
-            raise GitError(f"git diff-tree --stdin: {len(result)} answers for {len(pairs)} pairs")
-        return result
 
     def run_program(
         self, argv: Iterable[str], *, input: bytes | None = None, cwd: Path | None = None
@@ -673,89 +443,11 @@ class GitRepo:
         proc = self.run_status("rev-parse", f"--disambiguate={prefix}")
         return proc.stdout.decode().split() if proc.returncode == 0 else []
 
-    def walk_window(self, refs: Sequence[str], *, since: int | None,
-                    until: int | None) -> list[tuple[str, tuple[str, ...]]]:
-        """(commit, parents) of every commit reachable from ``refs`` with a committer date in
-        [since, until] (epoch seconds), newest first in ``--date-order``: no parent before its children."""
-        window = [f"--max-age={since}"] if since is not None else []
-        window += [f"--min-age={until}"] if until is not None else []
-        out = self.text("rev-list", "--date-order", "--parents", *window, *refs, "--")
-        return [(words[0], tuple(words[1:])) for words in (line.split() for line in out.splitlines()) if words]
 
-    def commits_changing_objects(self, oids: Iterable[str], refs: Sequence[str], *, since: int | None,
-                                 until: int | None) -> dict[str, tuple[str, ...]]:
-        """commit -> parents for the commits of the window whose diff against a parent has one of
-        ``oids`` on either side (``git log -m --find-object``, every object in one walk)."""
-        finds = [f"--find-object={oid}" for oid in dict.fromkeys(oids)]
-        if not finds:
-            return {}
-        window = [f"--max-age={since}"] if since is not None else []
-        window += [f"--min-age={until}"] if until is not None else []
-        # -m: a merge is diffed against each parent, so one that drops a blob from its second
-        # parent's side is seen; --no-renames: renames cost time and change no answer here.
-        out = self.text("log", "-m", "--no-renames", "--format=%H %P", *finds, *window, *refs, "--")
-        found: dict[str, tuple[str, ...]] = {}
-        for line in out.splitlines():
-            words = line.split()
-            if words:
-                found[words[0]] = tuple(words[1:])
-        return found
 
-    def refs_at(self, commit: str) -> list[str]:
-        """Tags, then branches, then remote-tracking branches that point at ``commit`` (annotated tags peeled)."""
-        out = self.text("for-each-ref", f"--points-at={commit}", "--sort=-version:refname",
-                        "--format=%(refname)", "refs/tags", "refs/heads", "refs/remotes")
-        names = out.splitlines()
-        ranked = sorted(names, key=lambda n: (0 if n.startswith("refs/tags/") else
-                                              1 if n.startswith("refs/heads/") else 2))
-        return [n.split("/", 2)[2] for n in ranked]
 
-    def newest_tag(self) -> str | None:
-        """The tag a base is most likely named by here: the nearest tag below HEAD
-        (``git describe --tags --abbrev=0``), else the newest by creation date; None without tags."""
-        proc = self.run_status("describe", "--tags", "--abbrev=0", "HEAD")
-        name = proc.stdout.decode("utf-8", "surrogateescape").strip()
-        if proc.returncode == 0 and name:
-            return name
-        out = self.text("for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)",
-                        "refs/tags")
-        return out.strip() or None
 
-    def newest_commit_date(self, refs: Sequence[str]) -> int | None:
-        """The newest committer date (epoch) of the commits ``refs`` name."""
-        out = self.text("log", "--no-walk", "-n1", "--format=%ct", *refs, "--").strip()
-        return int(out) if out else None
 
-    # -- added for send (patchtool/lifecycle/smtp.py) -------------------------------------------
 
-    def config_section(self, section: str) -> dict[str, str]:
-        """Every ``section.*`` value set (``git config --get-regexp``): the lower-cased key after ``section.``
-        -> the last value set."""
-        proc = self.run_status("config", "-z", "--get-regexp", f"^{re.escape(section)}\\.")
-        if proc.returncode == 1:
-            return {}
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise BadInput(f"git config {section}.*: {err[0] if err else f'exit {proc.returncode}'}")
-        out: dict[str, str] = {}
-        for record in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
-            key, _, value = record.partition("\n")
-            if key:
-                out[key.lower().removeprefix(f"{section.lower()}.")] = value
-        return out
 
-    def credential_fill(self, fields: Mapping[str, str], *, prompt: bool = False) -> dict[str, str] | None:
-        """``git credential fill`` for ``fields`` (protocol, host, username): what the helpers (or, with
-        ``prompt``, the terminal) give; None when they give no password."""
-        payload = "".join(f"{k}={v}\n" for k, v in fields.items()) + "\n"
-        proc = self.run_status("credential", "fill", input=payload.encode("utf-8", "surrogateescape"),
-                               env={"GIT_TERMINAL_PROMPT": "1" if prompt else "0"})
-        answer = dict(line.partition("=")[::2] for line in proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-                      if "=" in line)
-        return answer if proc.returncode == 0 and answer.get("password") else None
 
-    def credential_report(self, fields: Mapping[str, str], *, worked: bool) -> None:
-        """``git credential approve`` (the password worked) or ``reject`` (it was refused)."""
-        payload = "".join(f"{k}={v}\n" for k, v in fields.items()) + "\n"
-        self.run_status("credential", "approve" if worked else "reject",
-                        input=payload.encode("utf-8", "surrogateescape"))
