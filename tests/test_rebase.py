@@ -100,3 +100,23 @@ def test_forecast_lists_the_upstream_commits_on_the_series_lines(repo: Repo, tmp
     start, length = re.search(r"^@@ -(\d+),(\d+)", b_patch, re.MULTILINE).groups()  # type: ignore[union-attr]
     assert doc["touches"][0]["lines"] == [int(start), int(start) + int(length) - 1]
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files  # a forecast writes nothing
+
+
+def test_rebase_on_a_terminal_prints_checks_table(repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same rendering as check: rich's table on a terminal (status symbols, colour), plain text when piped.
+    _history(repo)
+    folder = tmp_path / "s"
+    assert main(["import", "v1.0..topic", "-o", str(folder), "--repo", str(repo.path)]) == 0
+    capsys.readouterr()
+    assert main(["rebase", str(folder), "--onto", "clash", "--repo", str(repo.path)]) == 1
+    piped = capsys.readouterr().out
+    assert "\x1b[" not in piped and "conflict" in piped
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(["rebase", str(folder), "--onto", "clash", "--repo", str(repo.path)]) == 1
+    tty = capsys.readouterr().out
+    text = re.sub(r"\x1b\[[0-9;]*m", "", tty)
+    assert "\x1b[" in tty and "clash (" in text and "┃" in text
+    assert re.search(r"2 .*mm: touch b20.*conflict", text)

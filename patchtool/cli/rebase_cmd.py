@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
@@ -50,7 +51,12 @@ def rebase_cmd(
             "dropped": list(outcome.dropped), "result_tree": outcome.tree,
             "kept": f"history/{kept}" if kept else None}))
         return 0 if written is not None else 1
-    typer.echo(plain_report(report))
+    if sys.stdout.isatty():  # check's table, in colour; plain when piped
+        from patchtool.cli.check_cmd import _print_rich
+
+        _print_rich(report)
+    else:
+        typer.echo(plain_report(report))
     typer.echo("".join(f"patch {n} is upstream as {c[:12]}\n" for n, c in outcome.upstream.items()), nl=False)
     if written is not None:
         count = f"{written.total} patch{'es' if written.total != 1 else ''}"
