@@ -120,3 +120,28 @@ def test_rebase_on_a_terminal_prints_checks_table(repo: Repo, tmp_path: Path, ca
     text = re.sub(r"\x1b\[[0-9;]*m", "", tty)
     assert "\x1b[" in tty and "clash (" in text and "┃" in text
     assert re.search(r"2 .*mm: touch b20.*conflict", text)
+
+
+def test_rebase_names_its_stages_and_shows_them_on_a_terminal_only(
+        repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from patchtool.cli import common
+    from patchtool.gitrepo import GitRepo
+    from patchtool.lifecycle.rebase import rebase_series, store_rebased
+
+    _history(repo)
+    folder = tmp_path / "s"
+    assert main(["import", "v1.0..topic", "-o", str(folder), "--repo", str(repo.path)]) == 0
+    git, seen = GitRepo.open(repo.path), []
+    outcome = rebase_series(git, read_series(folder), "v1.1", on_stage=seen.append)
+    store_rebased(git, folder, outcome, on_stage=seen.append)
+    assert seen == ["applying 2 patches on v1.1", "making 2 commits", "writing the patches as format-patch does",
+                    "applying the patches as written, before the swap"]
+    # The line itself: on stderr, on a terminal, once the work has taken PROGRESS_DELAY (0 here).
+    capsys.readouterr()
+    monkeypatch.setattr(common, "PROGRESS_DELAY", 0)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert main(["rebase", str(folder), "--onto", "v1.0", "--repo", str(repo.path)]) == 0
+    assert "rebase" in capsys.readouterr().err
+    assert main(["rebase", str(folder), "--onto", "v1.1", "--repo", str(repo.path), "--json"]) == 0
+    assert capsys.readouterr().err == ""

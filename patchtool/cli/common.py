@@ -6,8 +6,9 @@ command (``patchtool.cli._register``), does not register other commands.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -87,3 +88,31 @@ def load_series(name: str) -> tuple[Path, Series]:
 
     folder = series_path(name)
     return folder, read_series(folder)
+
+
+# Work that is done sooner (a warm cache, a short series) shows no progress line at all.
+PROGRESS_DELAY = 0.3
+
+
+@contextlib.contextmanager
+def stage_progress(label: str, *, show: bool) -> Iterator[Callable[[str], None]]:
+    """A transient progress line on stderr naming the stage running (``step(name)``), shown once the work
+    has taken ``PROGRESS_DELAY``; nothing when not ``show`` (piped, ``--json``)."""
+    if not show:
+        yield lambda _stage: None
+        return
+    import threading
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn(label), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=None, visible=False)
+        shown = threading.Timer(PROGRESS_DELAY, lambda: progress.update(task, visible=True))
+        shown.daemon = True
+        shown.start()
+        try:
+            yield lambda stage: progress.update(task, description=stage)
+        finally:
+            shown.cancel()

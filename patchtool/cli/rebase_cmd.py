@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from patchtool.cli.app import app
-from patchtool.cli.common import JsonOption, RepoOption, series_path, writes_series
+from patchtool.cli.common import JsonOption, RepoOption, series_path, stage_progress, writes_series
 from patchtool.gitrepo import GitRepo
 from patchtool.model import Series
 
@@ -42,9 +42,11 @@ def rebase_cmd(
     git = GitRepo.open(repo)
     if forecast:
         return _forecast(git, loaded, onto, json)
-    outcome = rebase_series(git, loaded, onto, drop_applied=drop_applied)
+    with stage_progress("rebase", show=sys.stderr.isatty() and not json) as step:
+        outcome = rebase_series(git, loaded, onto, drop_applied=drop_applied, on_stage=step)
+        written, kept = (store_rebased(git, folder, outcome, on_stage=step) if outcome.series is not None
+                         else (None, None))
     report = CheckReport(loaded, (outcome.result,))
-    written, kept = store_rebased(git, folder, outcome) if outcome.series is not None else (None, None)
     if json:
         typer.echo(render.to_json({
             **check_json(report, upstream=[outcome.upstream]), "onto": onto, "rewritten": written is not None,

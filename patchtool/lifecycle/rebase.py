@@ -20,7 +20,7 @@ on the new base and must make the computed tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -63,10 +63,14 @@ class Rebased:
         return self.result.already_applied if self.series is None and self.result.applies else ()
 
 
-def rebase_series(repo: GitRepo, series: Series, onto: str, *, drop_applied: bool = False) -> Rebased:
-    """``series`` re-applied on ``onto``; its patches re-rendered from commits made there."""
+def rebase_series(repo: GitRepo, series: Series, onto: str, *, drop_applied: bool = False,
+                  on_stage: Callable[[str], None] | None = None) -> Rebased:
+    """``series`` re-applied on ``onto``; its patches re-rendered from commits made there.
+    ``on_stage`` hears the name of each stage as it starts (the CLI's progress line)."""
+    stage = on_stage or (lambda _name: None)
     commit = repo.resolve(onto)
     with repo.scratch() as store:
+        stage(f"applying {len(series.patches)} patches on {onto}")
         result = replace(apply_series(store, commit, series.patches), base=onto)
         upstream = _named_upstream(repo, series, commit, result.already_applied)
         if not result.applies or (result.already_applied and not drop_applied):
@@ -80,7 +84,9 @@ def rebase_series(repo: GitRepo, series: Series, onto: str, *, drop_applied: boo
         # An applied patch changed nothing, so the others' trees are the ones computed above.
         landed = replace(result, patches=tuple(replace(r, number=i) for i, (_, r) in enumerate(kept, 1)))
         old = [p for p, _ in kept]
+        stage(f"making {len(kept)} commits")
         tips = make_commits(store, old, landed)
+        stage("writing the patches as format-patch does")
         fresh = read_range(store, f"{commit}..{tips[-1]}", name=series.name)
     patches = carry_over(old, fresh.patches, renumber=bool(result.already_applied))
     return Rebased(result, replace(moved, patches=patches), onto, landed.result_tree, result.already_applied,
@@ -96,7 +102,8 @@ def _named_upstream(repo: GitRepo, series: Series, commit: str, applied: Sequenc
     return MappingProxyType({n: c for n, c in copies.items() if n in applied})
 
 
-def store_rebased(repo: GitRepo, folder: Path, rebased: Rebased) -> tuple[Series, str | None]:
+def store_rebased(repo: GitRepo, folder: Path, rebased: Rebased,
+                  on_stage: Callable[[str], None] | None = None) -> tuple[Series, str | None]:
     """Write the rebased series; returns it as read back, and the history/ folder keeping the old one.
 
     When patches were dropped, the old version goes to ``history/`` in the
@@ -109,6 +116,8 @@ def store_rebased(repo: GitRepo, folder: Path, rebased: Rebased) -> tuple[Series
     commit, onto, want = rebased.result.commit, rebased.onto, rebased.tree
 
     def verify(written: Series) -> None:
+        if on_stage is not None:
+            on_stage("applying the patches as written, before the swap")
         with repo.scratch() as store:
             again = apply_series(store, commit, written.patches)
         for r in again.patches:
