@@ -102,6 +102,8 @@ def main() -> int:
     pt = str(PATCHTOOL)
     cache = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     extra = {"XDG_CACHE_HOME": str(cache)}
+    for command in ("check", "lint", "diffstat"):  # bytecode written once (common.env), as an install has it
+        _run([pt, command, "--help"])
     files = _run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", "v6.1"]).count("\n")
     print(f"repository {git_dir}: {files} files; {os.cpu_count()} cores; median of {args.repeat}")
 
