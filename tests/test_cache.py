@@ -244,7 +244,7 @@ def test_a_warm_lint_prints_the_cold_findings_and_runs_no_checkpatch(
     warm = lint_json(capsys, *args)
     assert warm == cold
     assert len(runs(log)) == before  # no perl this time
-    assert len(entries(_own_cache, "checkpatch.v1")) == 9 and entries(_own_cache, "subject-history.v1")
+    assert len(entries(_own_cache, "checkpatch.v1")) == 9 and entries(_own_cache, "subject-history.v2")
     # --no-cache: checkpatch runs again, and the same report comes out
     assert lint_json(capsys, *args, "--no-cache") == cold
     assert set().union(*runs(log)[before:]) == ALL
@@ -350,7 +350,7 @@ def test_no_cache_writes_nothing(demo: Path, capsys: Capsys, _own_cache: Path,
     assert not _own_cache.exists()
     monkeypatch.delenv(cache.NO_CACHE_ENV)
     lint_json(capsys, str(EXAMPLE), "--repo", str(demo))
-    assert entries(_own_cache, "subject-history.v1")
+    assert entries(_own_cache, "subject-history.v2")
 
 
 def test_the_demos_lint_takes_no_cache_too(tmp_path: Path, capsys: Capsys, _own_cache: Path) -> None:
@@ -528,9 +528,33 @@ def test_the_history_is_read_from_the_cache(history: tuple[GitRepo, list[str]]) 
     groups = [["fs/a.c"], [], ["net/core/y.c", "doc"]]
     cold = subjects.histories(git, head, groups)
     assert cold[1] == [] and cold[0][0] == "fs, net: late change 3"
-    cache.put("subject-history.v1", [head, subjects.HISTORY, json.dumps(groups), ""], [["planted: x"], [], []])
+    since = subjects.window_start(git, head, subjects.WINDOW_DAYS)
+    cache.put("subject-history.v2", [head, subjects.HISTORY, json.dumps(groups), "", since or ""],
+              [["planted: x"], [], []])
     assert subjects.histories(git, head, groups) == [["planted: x"], [], []]
     assert subjects.histories(git, head, groups[:1]) == cold[:1]  # other paths: another entry
+
+
+def test_the_walk_keeps_to_the_year_before_the_base(repo: Repo) -> None:
+    """Commits older than WINDOW_DAYS before the base's date do not count: as ``git log --since`` has it."""
+    day = 86400
+    for i, (path, age) in enumerate([("fs/a.c", 800), ("fs/b.c", 700), ("fs/a.c", 400), ("fs/b.c", 200),
+                                     ("fs/a.c", 30), ("doc/x", 0)]):
+        repo.write(path, f"{i}\n")
+        when = f"{1700000000 - age * day} +0000"
+        repo.git("add", "-A")
+        repo.git("commit", "-q", "-m", f"fs: change {i} ({age} days old)", env={"GIT_COMMITTER_DATE": when,
+                                                                                "GIT_AUTHOR_DATE": when})
+    git = GitRepo.open(repo.path)
+    head = git.resolve("HEAD")
+    since = subjects.window_start(git, head, subjects.WINDOW_DAYS)
+    groups = [["fs/a.c"], ["fs/b.c"], ["fs"]]
+    got = subjects.histories(git, head, groups)
+    assert got == [git.log_subjects(head, g, since=since) for g in groups]
+    assert got == [["fs: change 4 (30 days old)"], ["fs: change 3 (200 days old)"],
+                   ["fs: change 4 (30 days old)", "fs: change 3 (200 days old)"]]
+    assert subjects.histories(git, head, groups, window=None) == [git.log_subjects(head, g) for g in groups]
+    assert len(subjects.histories(git, head, groups, window=None)[0]) == 3
 
 
 def test_a_deepened_shallow_clone_is_not_answered_from_its_shallow_days(

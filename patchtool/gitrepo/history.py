@@ -32,17 +32,19 @@ class History:
             infos.append(CommitInfo(sha.lstrip("\n"), tree, tuple(parents.split()), an, ae, ad, msg))
         return infos
 
-    def log_subjects(self, rev: str, paths: Iterable[str], *, limit: int = 50) -> list[str]:
-        """Subjects of the last ``limit`` commits of ``rev`` that touch ``paths``, newest first.
+    def log_subjects(self, rev: str, paths: Iterable[str], *, limit: int = 50, since: int | None = None) -> list[str]:
+        """Subjects of the last ``limit`` commits of ``rev`` that touch ``paths``, newest first (committed
+        at ``since``, an epoch, or later: ``git log --since``).
 
         Paths are literal (``GIT_LITERAL_PATHSPECS``): a file called ``:x`` or
         ``*.c`` in a patch is that file, not pathspec magic.
         """
-        out = self.run("log", "-z", "--format=%s", f"-n{limit}", "--end-of-options", rev, "--", *paths,
+        window = [f"--since={since}"] if since is not None else []
+        out = self.run("log", "-z", "--format=%s", f"-n{limit}", *window, "--end-of-options", rev, "--", *paths,
                        env={"GIT_LITERAL_PATHSPECS": "1"})
         return [s for s in out.decode("utf-8", "replace").split("\x00") if s]
 
-    def log_names(self, rev: str, paths: Sequence[str]
+    def log_names(self, rev: str, paths: Sequence[str], *, since: int | None = None
                   ) -> Generator[tuple[str, tuple[str, ...], str, list[str]], None, None]:
         """(commit, parents, subject, files) of ``git log --parents -c --name-only rev -- paths``, newest
         first and streamed: the commits ``log_subjects`` walks (same history simplification, literal
@@ -54,7 +56,8 @@ class History:
         whatever the configuration says.
         """
         argv = self._argv(["-c", "log.follow=false", "log", "-z", "--parents", "-c", "--root", "--no-renames",
-                           "--name-only", "--format=%x01%H %P%x00%s", "--end-of-options", rev, "--", *paths])
+                           "--name-only", "--format=%x01%H %P%x00%s",
+                           *([f"--since={since}"] if since is not None else []), "--end-of-options", rev, "--", *paths])
         env = clean_env({**self._env_extra, "GIT_LITERAL_PATHSPECS": "1"})
         header = re.compile(r"^\x01([0-9a-f]{40,64})((?: [0-9a-f]{40,64})*) ?$")  # a root commit: "%H "
         with tempfile.TemporaryFile() as err:

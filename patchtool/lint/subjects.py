@@ -6,7 +6,11 @@ the prefix is whatever the files' history uses, so ``subject-prefix`` asks
 tree and compares prefixes, comma lists (``audit,io_uring:``) and nested
 ones (``net: dsa:``) included.  One ``git log`` walks the history of every
 patch's files at once (``histories``), and its answer is cached by base
-commit and paths (``patchtool.cache``).
+commit and paths (``patchtool.cache``).  The walk is bounded by count (the
+last ``HISTORY`` commits of each patch's files) and by time: commits of the
+``WINDOW_DAYS`` before the base commit's date only (``git log --since``).
+A file nobody touched for a year would otherwise send git down the whole
+history: 5 s on U-Boot's 107,000 commits, for no prefix of today.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
 # every mail client and in `git log --oneline`.
 MAX_SUBJECT = 75
 HISTORY = 50
+WINDOW_DAYS = 365
 _TOKEN = re.compile(r'([^\s:"]+):\s+')
 
 
@@ -105,19 +110,30 @@ _ARGV_BYTES = 100_000
 _Record = tuple[str, tuple[str, ...], str, list[str]]  # commit, parents, subject, files (gitrepo.log_names)
 
 
-def histories(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], limit: int = HISTORY) -> list[list[str]]:
-    """For each group of paths, what ``repo.log_subjects(base, group, limit=limit)`` gives (the subjects
-    of the last ``limit`` commits touching one of them, newest first; none for an empty group), from
-    one ``git log`` over all the groups' paths, cached by (base commit, groups, limit)."""
+def histories(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], limit: int = HISTORY,
+              window: int | None = WINDOW_DAYS) -> list[list[str]]:
+    """For each group of paths, what ``repo.log_subjects(base, group, limit=limit, since=...)`` gives (the
+    subjects of the last ``limit`` commits touching one of them, newest first, of the ``window`` days
+    before ``base``'s committer date; none for an empty group), from one ``git log`` over all the groups'
+    paths, cached by (base commit, groups, limit, window)."""
     if not any(groups):
         return [[] for _ in groups]
-    parts = [base, limit, json.dumps([list(g) for g in groups]), _shallow(repo)]
+    since = window_start(repo, base, window)
+    parts = [base, limit, json.dumps([list(g) for g in groups]), _shallow(repo), since or ""]
 
     def valid(value: Any) -> bool:
         return (isinstance(value, list) and len(value) == len(groups)
                 and all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in value))
 
-    return cache.memo("subject-history.v1", parts, lambda: _walk_all(repo, base, groups, limit), valid)
+    return cache.memo("subject-history.v2", parts, lambda: _walk_all(repo, base, groups, limit, since), valid)
+
+
+def window_start(repo: GitRepo, base: str, window: int | None) -> int | None:
+    """The epoch ``window`` days before ``base``'s committer date (None: no window)."""
+    if window is None:
+        return None
+    date = repo.newest_commit_date([base])
+    return None if date is None else date - window * 86400
 
 
 def _shallow(repo: GitRepo) -> str:
@@ -132,7 +148,8 @@ def _shallow(repo: GitRepo) -> str:
         return ""
 
 
-def _walk_all(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], limit: int) -> list[list[str]]:
+def _walk_all(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], limit: int,
+              since: int | None) -> list[list[str]]:
     out: list[list[str]] = [[] for _ in groups]
     chunk: list[int] = []
     size = 0
@@ -141,17 +158,17 @@ def _walk_all(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], limit: 
             continue
         cost = sum(len(p) + 1 for p in group)
         if chunk and size + cost > _ARGV_BYTES:
-            _walk(repo, base, groups, chunk, limit, out)
+            _walk(repo, base, groups, chunk, limit, out, since)
             chunk, size = [], 0
         chunk.append(i)
         size += cost
     if chunk:
-        _walk(repo, base, groups, chunk, limit, out)
+        _walk(repo, base, groups, chunk, limit, out, since)
     return out
 
 
 def _walk(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], which: list[int], limit: int,
-          out: list[list[str]]) -> None:
+          out: list[list[str]], since: int | None = None) -> None:
     """One ``git log`` over the paths of ``groups[i]`` for i in ``which``, read until each has ``limit``
     commits; their subjects go to ``out[i]``.
 
@@ -226,7 +243,7 @@ def _walk(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], which: list
                 return False
         return True
 
-    log = repo.log_names(base, list(paths))
+    log = repo.log_names(base, list(paths), since=since)
     try:
         batch: list[_Record] = []
         merges, wanted = 0, 64
