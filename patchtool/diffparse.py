@@ -16,6 +16,14 @@ component stripped (none when the names hold no ``/``), the shorter of the
 two names winning (``fs/foo.c.orig`` -> ``fs/foo.c``); ``/dev/null`` or an
 epoch date makes a creation or a deletion.  Such a section has no ``index``
 line, so no blob ids and no three-way fallback.
+
+Between and after sections, lines are skipped up to the next file header
+as git's find_header skips them.  A hunk header met there is refused
+("patch fragment without header").  A ``diff --git`` line with no header
+line git knows after it (a hand-typed ``Index <sha>``, a name wrapped by
+the mail client) is skipped too.  When that line does not name one file
+twice (git_header_name), it is refused: "git diff header lacks filename
+information".  Names end at a tab or a CR, as git's find_name ends them.
 """
 
 from __future__ import annotations
@@ -24,13 +32,24 @@ import re
 
 import unidiff
 
+from patchtool.diffnames import (
+    GIT_SPACE,
+    NAME_END,
+    QUOTED,
+    epoch,
+    git_header_name,
+    guess_p,
+    is_dev_null,
+    name_traditional,
+    unquote_path,
+)
 from patchtool.errors import BadInput
 from patchtool.model import ChangeKind, FileChange, Hunk
 
 _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _EXTENDED = re.compile(
     r"^(old mode|new mode|deleted file mode|new file mode|similarity index|dissimilarity index"
-    r"|rename from|rename to|copy from|copy to|index) "
+    r"|rename from|rename to|rename old|rename new|copy from|copy to|index) "
 )
 _BINARY_BLOCK = re.compile(r"^(literal|delta) (\d+)$")
 # Line numbers and counts of more digits are no file's (and int() of thousands of digits is refused).
@@ -41,32 +60,14 @@ _BLOB = re.compile(r"[0-9a-f]{4,64}")
 _PREAMBLE = re.compile(r"^(?:Index: |diff |={3,}$|RCS file: |retrieving revision |Only in )", re.MULTILINE)
 # Where a file section starts: git's header, or a traditional ---/+++/@@ triple.
 _HEADER_AT = re.compile(r"^(?:diff --git |--- [^\n]*\n\+\+\+ [^\n]*\n@@ -)", re.MULTILINE)
-_GIT_SPACE = " \t\n\r"  # git's isspace() (sane_ctype)
-_EPOCH = re.compile(r"[0-2][0-9]:([0-5][0-9]):00(?:\.0+)? ([-+])([0-2][0-9]):?([0-5][0-9])$")
-_C_ESCAPE = re.compile(rb"\\(?:([0-7]{3})|(.)|\Z)", re.DOTALL)
-_QUOTED = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)  # a C-quoted name at the start of a line
-_NAME_END = re.compile(r"[\t\r\n]")
-_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
-
-
-def unquote_path(text: str) -> str:
-    """git's C-style quoted path (``"a/\\303\\244.c"``) -> the path itself (ValueError: a bad escape)."""
-    if not (len(text) >= 2 and text[0] == '"' and text[-1] == '"'):
-        return text
-
-    def one(m: re.Match[bytes]) -> bytes:
-        if m[1] and int(m[1], 8) < 256:
-            return bytes([int(m[1], 8)])
-        if m[2] and (c := m[2].decode("latin-1")) in _C_ESCAPES:
-            return bytes([_C_ESCAPES[c]])
-        raise ValueError(f"bad escape in quoted path {text[:80]}")
-
-    # By regex, not a loop over characters: a name may be megabytes long.
-    return _C_ESCAPE.sub(one, text[1:-1].encode("utf-8", "surrogateescape")).decode("utf-8", "surrogateescape")
 
 
 def _strip_prefix(path: str, prefix: str) -> str:
-    path = unquote_path(path.rstrip("\t"))
+    """A ``---``/``+++`` name of a git header: C-quoted, or up to a tab or CR (find_name, TERM_TAB)."""
+    if path.startswith('"') and (m := QUOTED.match(path)):
+        path = unquote_path(m[0])
+    else:
+        path = path[:m.start()] if (m := NAME_END.search(path)) else path
     return path[len(prefix):] if path.startswith(prefix) else path
 
 
@@ -110,42 +111,83 @@ class _Walker:
         return None
 
     def sections(self) -> list[tuple[int, int, int, str]]:
-        """(start, header line, end, kind) of each file section, preamble lines included."""
-        spans = []
-        while True:
-            start = at = self.pos
-            while at < len(self.lines) and not self.kind(at) and _PREAMBLE.match(self.lines[at]):
-                at += 1
+        """(start, header line, end, kind) of each file section, preamble lines included.
+
+        As apply.c's find_header: after a section, every line up to the next
+        file header is skipped (a signature, a list footer, text between two
+        sections), but a hunk header there is a "patch fragment without
+        header"; a ``diff --git`` line followed by no header line it knows
+        (an ``Index <sha>`` typed by hand, a name the mail client wrapped)
+        is skipped as well, or refused when the line names no file twice.
+        """
+        spans: list[tuple[int, int, int, str]] = []
+        end = self.pos
+        at = self.pos
+        while (at := self.next_header(at)) is not None:
             kind = self.kind(at)
-            if kind is None:
-                return spans
             if kind == "git":
                 self.pos = at + 1
-                self.header()
+                if not self.header():
+                    line = self.lines[at].rstrip("\n")
+                    if git_header_name(line[len("diff --git "):]) is None:
+                        raise self.err(f"git diff header lacks filename information: {line[:80]!r}", at)
+                    at += 1  # git_hdr_len <= len: the line is junk
+                    continue
             else:
                 self.pos = at + 2
                 while (line := self.peek()) is not None and line.startswith("@@"):
                     self.hunk()
+            start = at
+            while start > end and _PREAMBLE.match(self.lines[start - 1]):
+                start -= 1
             spans.append((start, at, self.pos, kind))
+            at = end = self.pos
+        self.pos = end
+        return spans
 
-    def header(self) -> None:
-        while (line := self.peek()) is not None:
+    def next_header(self, at: int) -> int | None:
+        """The first line from ``at`` on where a file header starts (find_header), None when none does."""
+        lines = self.lines
+        for i in range(at, len(lines)):
+            line = lines[i]
+            if len(line) < 6 or line[0] not in "@d-":
+                continue
+            if line.startswith("@@ -") and _HUNK_HEADER.match(line):
+                raise self.err(f"patch fragment without header: {line.rstrip(chr(10))[:60]!r}", i)
+            if self.kind(i):
+                # git wants 6 more bytes after a header line (size < len + 6: no header).
+                if sum(len(x) for x in lines[i + 1:i + 7]) < 6:
+                    return None
+                return i
+        return None
+
+    def header(self) -> bool:
+        """The lines of a ``diff --git`` header, then its hunks or binary block; False if it has none.
+
+        As apply.c's parse_git_diff_header: the header ends at ``@@ -`` or at
+        the first line it does not know.
+        """
+        first = self.pos
+        while (line := self.peek()) is not None and line.endswith("\n"):
             text = line.rstrip("\n")
             if _EXTENDED.match(text) or text.startswith(("--- ", "+++ ")):
                 self.pos += 1
-            elif text.startswith("Binary files ") and text.endswith(" differ"):
-                self.pos += 1
-                return
-            elif text == "GIT binary patch":
-                self.pos += 1
-                self.binary()
-                return
-            elif text.startswith("@@"):
-                while (line := self.peek()) is not None and line.startswith("@@"):
-                    self.hunk()
-                return
             else:
-                return
+                break
+        if self.pos == first:
+            return False
+        if (line := self.peek()) is None:
+            return True
+        text = line.rstrip("\n")
+        if text.startswith("Binary files ") and text.endswith(" differ"):
+            self.pos += 1
+        elif text == "GIT binary patch":
+            self.pos += 1
+            self.binary()
+        elif text.startswith("@@"):
+            while (line := self.peek()) is not None and line.startswith("@@"):
+                self.hunk()
+        return True
 
     def hunk(self) -> None:
         header = self.lines[self.pos].rstrip("\n")
@@ -227,13 +269,7 @@ def _git_paths(fields: dict[str, str], minus: str | None, plus: str | None, firs
             new_path = _strip_prefix(plus, "b/")
         if minus is None and plus is None:
             # Mode-only or binary change: "diff --git a/X b/X" names X twice.
-            if first.startswith('"'):
-                end = first.index('" ', 1)
-                name = _strip_prefix(first[: end + 1], "a/")
-            else:
-                half = (len(first) - 1) // 2
-                name = first[2:half] if first[:half].startswith("a/") else first[:half]
-            old_path = new_path = name
+            old_path = new_path = git_header_name(first)
     return old_path, new_path
 
 
@@ -254,6 +290,9 @@ def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
         old_path, new_path = _git_paths(fields, minus, plus, first)
     except ValueError:  # a C-quoted name with a bad escape, or an unclosed quote
         raise BadInput(f"malformed file name in diff header: {first[:80]!r}", source=source, line=line) from None
+    if old_path is None and new_path is None:  # parse_git_diff_header: no name, and none twice on the line
+        raise BadInput(f"git diff header lacks filename information: {'diff --git ' + first[:80]!r}",
+                       source=source, line=line + text.count("\n", 0, header))
     if "new file mode" in fields:
         old_path, kind = None, ChangeKind.ADD
     elif "deleted file mode" in fields:
@@ -278,7 +317,7 @@ def _file_change(text: str, header: int, source: str, line: int) -> FileChange:
             if not _MODE.fullmatch(token):
                 raise BadInput(f"invalid mode in diff header: {key} {fields[key][:40]!r}", source=source, line=line)
             fields[key] = token
-    if index_mode and not _MODE.fullmatch(index_mode.rstrip(_GIT_SPACE)):
+    if index_mode and not _MODE.fullmatch(index_mode.rstrip(GIT_SPACE)):
         index_mode = None
     old_mode = fields.get("old mode") or fields.get("deleted file mode") or index_mode or None
     new_mode = fields.get("new mode") or fields.get("new file mode") or index_mode or None
@@ -314,165 +353,24 @@ class _PValue:
         self.known = False
 
 
-def _is_dev_null(name: str) -> bool:
-    return name.startswith("/dev/null") and (len(name) == 9 or name[9] in _GIT_SPACE)
-
-
-def _digits(text: str) -> bool:
-    return bool(text) and all("0" <= c <= "9" for c in text)
-
-
-def _tz_len(s: str, n: int) -> int:
-    """apply.c's sane_tz_len, then tz_with_colon_len: `` +0200`` or `` +02:00`` ending ``s[:n]``."""
-    if n >= 6 and s[n - 6] == " " and s[n - 5] in "+-" and _digits(s[n - 4:n]):
-        return 6
-    if n >= 7 and s[n - 7] == " " and s[n - 6] in "+-" and _digits(s[n - 5:n - 3]) and s[n - 3] == ":" \
-            and _digits(s[n - 2:n]):
-        return 7
-    return 0
-
-
-def _short_time_len(s: str, n: int) -> int:
-    """`` 07:01:32`` ending ``s[:n]``."""
-    t = s[n - 9:n] if n >= 9 else ""
-    ok = len(t) == 9 and t[0] == " " and _digits(t[1:3]) and t[3] == ":" and _digits(t[4:6]) \
-        and t[6] == ":" and _digits(t[7:9])
-    return 9 if ok else 0
-
-
-def _time_len(s: str, n: int) -> int:
-    """short_time_len, then fractional_time_len (`` 19:41:17.620000023``)."""
-    if k := _short_time_len(s, n):
-        return k
-    head = s[:n]
-    digits = len(head) - len(head.rstrip("0123456789"))  # not a loop: a run of digits may be megabytes
-    p = n - 1 - digits
-    if not digits or p < 0 or s[p] != ".":
-        return 0
-    k = _short_time_len(s, p)
-    return n - p + k if k else 0
-
-
-def _date_len(s: str, n: int) -> int:
-    """``72-02-05`` or ``1972-02-05`` ending ``s[:n]``."""
-    d = n - 8
-    t = s[d:n] if d >= 0 else ""
-    if not (len(t) == 8 and _digits(t[0:2]) and t[2] == "-" and _digits(t[3:5]) and t[5] == "-"
-            and _digits(t[6:8])):
-        return 0
-    if d >= 2 and _digits(s[d - 2:d]):
-        d -= 2
-    return n - d
-
-
-def _timestamp_len(s: str) -> int:
-    """apply.c's diff_timestamp_len: how much of a ---/+++ name line is the date after the name."""
-    n = len(s)
-    if not n or not _digits(s[-1]):
-        return 0
-    end = n - _tz_len(s, n)
-    end -= _time_len(s, end)
-    k = _date_len(s, end)
-    if not k:
-        return 0
-    end -= k
-    if end == 0:
-        return 0
-    if s[end - 1] == "\t":
-        return n - end + 1
-    if s[end - 1] != " ":
-        return 0
-    while end > 0 and s[end - 1] == " ":  # whitespace damage: spaces where the tab was
-        end -= 1
-    return n - end
-
-
-def _quoted_prefix(s: str) -> str | None:
-    """The C-quoted name at the start of ``s`` (unquote_c_style), None if it is not one."""
-    m = _QUOTED.match(s)
-    if m is None:
-        return None
-    try:
-        return unquote_path(m[0])
-    except ValueError:
-        return None
-
-
-def _name_traditional(s: str, default: str | None, p: int) -> str | None:
-    """apply.c's find_name_traditional: the path a ``--- ``/``+++ `` line names, ``p`` components off."""
-    if s.startswith('"') and (name := _quoted_prefix(s)) is not None:
-        parts = name.split("/")
-        if len(parts) > p:
-            return re.sub("/+", "/", "/".join(parts[p:]))
-    date = _timestamp_len(s)
-    end = len(s) - date
-    # Without a date the name ends at a tab (or \r); spaces are part of it.
-    stop = m.start() if not date and (m := _NAME_END.search(s, 0, end)) else end
-    start: int | None = 0 if p == 0 else None
-    at = -1
-    for _ in range(max(p, 0)):  # after the p-th slash (str.find: the line may be megabytes long)
-        at = s.find("/", at + 1, stop)
-        if at < 0:
-            break
-    else:
-        start = at + 1 if p > 0 else start
-    i = stop
-    if start is None or i == start:
-        name = default
-    else:
-        name = s[start:i]
-        # git prefers the shorter name when the other only adds to it (file.orig, file~).
-        if default is not None and len(default) < len(name) and name.startswith(default):
-            name = default
-    return re.sub("/+", "/", name) if name is not None else None
-
-
-def _guess_p(s: str) -> int:
-    """apply.c's guess_p_value at the top of the tree: 0 for a name without a slash, else unknown."""
-    if _is_dev_null(s):
-        return -1
-    name = _name_traditional(s, None, 0)
-    return -1 if name is None or "/" in name else 0
-
-
-def _epoch(s: str) -> bool:
-    """has_epoch_timestamp: GNU diff's 1970-01-01 00:00:00 +0000 (in any zone) for a missing file."""
-    tab = s.rfind("\t")
-    if tab < 0:
-        return False
-    stamp = s[tab + 1:]
-    if stamp.startswith("1969-12-31 "):
-        epoch_hour = 24
-    elif stamp.startswith("1970-01-01 "):
-        epoch_hour = 0
-    else:
-        return False
-    m = _EPOCH.match(stamp[11:])
-    if not m:
-        return False
-    zone = int(m.group(3)) * 60 + int(m.group(4))
-    zone = -zone if m.group(2) == "-" else zone
-    return int(stamp[11:13]) * 60 + int(m.group(1)) - zone == epoch_hour * 60
-
-
 def _traditional_change(text: str, header: int, pv: _PValue, source: str, line: int) -> FileChange:
     """A section that starts with ``--- ``/``+++ `` (parse_traditional_patch)."""
     first, second = (x[4:] for x in text[header:].split("\n", 2)[:2])
     if not pv.known:
-        p, q = _guess_p(first), _guess_p(second)
+        p, q = guess_p(first), guess_p(second)
         p = q if p < 0 else p
         if p >= 0 and p == q:
             pv.value, pv.known = p, True
     kind = ChangeKind.MODIFY
-    if _is_dev_null(first):
-        kind, name = ChangeKind.ADD, _name_traditional(second, None, pv.value)
-    elif _is_dev_null(second):
-        kind, name = ChangeKind.DELETE, _name_traditional(first, None, pv.value)
+    if is_dev_null(first):
+        kind, name = ChangeKind.ADD, name_traditional(second, None, pv.value)
+    elif is_dev_null(second):
+        kind, name = ChangeKind.DELETE, name_traditional(first, None, pv.value)
     else:
-        name = _name_traditional(second, _name_traditional(first, None, pv.value), pv.value)
-        if _epoch(first):
+        name = name_traditional(second, name_traditional(first, None, pv.value), pv.value)
+        if epoch(first):
             kind = ChangeKind.ADD
-        elif _epoch(second):
+        elif epoch(second):
             kind = ChangeKind.DELETE
     at = line + text.count("\n", 0, header)
     if not name:

@@ -388,7 +388,7 @@ def test_traditional_names_of_megabytes(shape: str) -> None:
     start = time.monotonic()
     (change,), _ = parse_diff(f"--- {name}\n+++ {name}\n@@ -1 +1 @@\n-a\n+b\n")
     assert change.new_path == ("lib/x.c" if shape == "dated" else f"lib/{long}")
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < 10  # a hang guard (12 s before the fix; 0.1 s now): loose, for a loaded machine
 
 
 @pytest.mark.parametrize("loop", [False, True])

@@ -19,9 +19,10 @@ rather than by the stdlib's idea of a well-formed mail:
   decoded (base64, quoted-printable, charset); ``format=flowed`` is undone
   as mailinfo undoes it (space-stuffing, soft line breaks, ``delsp``).
   Quoted CRLF line ends (inside base64 or quoted-printable, which
-  mailsplit cannot strip) are stripped when every line of a part has one,
-  as MIME's canonical text form does (``git am --quoted-cr=strip``); a part
-  with only some is kept as it is, since those are the lines of a CRLF file.
+  mailsplit cannot strip) are stripped when every line of a part has one
+  (the empty lines that end it aside), as MIME's canonical text form does
+  (``git am --quoted-cr=strip``); a part with only some is kept as it is,
+  since those are the lines of a CRLF file.
 - ``address_list``: To/Cc entries, tolerant of group syntax
   (``undisclosed-recipients:;``), stray commas, comments and unbalanced
   quotes or brackets; what is no address is reported, never fatal.
@@ -434,10 +435,16 @@ def _part_text(part: Message, source: str) -> str:
 
 
 def _quoted_cr(text: str) -> str:
-    """A part whose every line ends in CRLF (MIME's canonical form) loses one CR per line."""
+    """A part whose every line ends in CRLF (MIME's canonical form) loses one CR per line.
+
+    The empty lines that end a part (the blank line before the next
+    boundary or mail, outside the encoded CRLF text) do not count.
+    """
     lines = text.split("\n")
-    whole = lines[:-1] if lines[-1] == "" else lines
-    if whole and all(line.endswith("\r") for line in whole):
+    whole = len(lines)
+    while whole and lines[whole - 1] == "":
+        whole -= 1
+    if whole and all(line.endswith("\r") for line in lines[:whole]):
         return "\n".join(line[:-1] if line.endswith("\r") else line for line in lines)
     return text
 
