@@ -11,7 +11,8 @@ the same run, and the ratio:
   (``read-tree``, ``git apply --cached`` per patch, ``write-tree``: what a
   script does without a worktree); target <= 0.10 s and >= 5x.
 * ``check matrix``: the 20-patch series on the 26 bases, against the same
-  temporary-index way once per base; target <= 5 s.
+  temporary-index way once per base; target <= 5 s, and its output (piped,
+  ``COLUMNS=80``) at most 60 lines of at most 80 columns.
 * ``lint``: ``patchtool lint SERIES`` cold (``--no-cache``) and warm, against
   ``scripts/checkpatch.pl`` run on the nine patches; targets warm <= 0.3 s,
   cold <= 1.0 s.
@@ -119,6 +120,11 @@ def main() -> int:
                   max(1, args.repeat // 2))
     theirs = median(lambda: [temp_index(git_dir, b, mails20) for b in bases], 1)
     line(f"check matrix, 20 patches x {len(bases)}", ours, theirs, "temp index per base", "<= 5 s", ours <= 5)
+    screen = _run([pt, "check", str(twenty), "--repo", str(git_dir), "--base", "v6.1*"], extra={"COLUMNS": "80"})
+    rows = screen.splitlines()
+    widest = max(map(len, rows), default=0)
+    print(f"{'  its output at COLUMNS=80':<34} {len(rows)} lines, the widest {widest} columns   "
+          f"<= 60 lines, <= 80 columns: {'met' if len(rows) <= 60 and widest <= 80 else 'NOT met'}", flush=True)
 
     checkpatch = tree / "scripts" / "checkpatch.pl"
     lint = [pt, "lint", str(nine), "--repo", str(git_dir)]
