@@ -239,6 +239,8 @@ def test_a_warm_lint_prints_the_cold_findings_and_runs_no_checkpatch(
     args = (str(EXAMPLE), "--repo", str(demo), "--base", tip)
     cold = lint_json(capsys, *args)
     assert set().union(*runs(log)) == ALL
+    # One perl per core for nine patches (each perl compiles checkpatch: 0.25 s of CPU, a patch 0.02 s).
+    assert len(runs(log)) == min(os.cpu_count() or 2, 9)
     assert [f for f in cold["findings"] if f["rule"].startswith("checkpatch:")]  # type: ignore[attr-defined,index]
     before = len(runs(log))
     warm = lint_json(capsys, *args)
