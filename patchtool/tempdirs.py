@@ -56,11 +56,28 @@ def temp_dir(kind: str) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_SH)
         yield path
     finally:
-        with interrupts_held():
-            if path is not None:
-                remove(path)
-            if fd is not None:
-                os.close(fd)
+        held: list[Path | int | None] = [path, fd]
+        try:
+            with interrupts_held():
+                _drop(held)
+        except KeyboardInterrupt:
+            # The first Ctrl-C, come between the end of the block and the hold (a git the same SIGINT
+            # killed ends the block; Python runs the handler a few instructions later): the cleanup
+            # is done all the same, then the interrupt goes on.  Later ones are the CLI's to ignore.
+            _drop(held)
+            raise
+
+
+def _drop(held: list[Path | int | None]) -> None:
+    """Remove a temporary folder (``held[0]``) and close its lock (``held[1]``), each once: what is done
+    is forgotten first, so a second call never closes a descriptor that is another's by then."""
+    path, fd = held
+    if isinstance(path, Path):
+        remove(path)
+        held[0] = None
+    if isinstance(fd, int):
+        held[1] = None
+        os.close(fd)
 
 
 def sweep() -> list[Path]:

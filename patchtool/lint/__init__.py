@@ -97,6 +97,26 @@ def lint_series(
     config = load_config(repo, commit or tools, name or ("HEAD" if tools else None), profile)
     ctx = Context(series=series, repo=repo, base=commit, base_name=name, tools=tools, config=config)
     got = runner.Collected(findings=meta)
+    started = (checkpatch.Running(ctx) if repo is not None and run_checkpatch and config.runs("checkpatch")
+               else None)
+    try:
+        _checks(series, repo, commit, ctx, config, got, why_no_base, step, started)
+    except BaseException:
+        if started is not None:
+            started.stop()
+        raise
+    found = runner.configured(got.findings, config)
+    found.sort(key=lambda f: (f.patch, SEVERITY_ORDER[f.severity]))
+    fixable = tuple(m.entry for m in got.missing or () if not m.only_the_rest)
+    return LintReport(series=series.name, total=series.total, base=name, base_commit=commit,
+                      findings=tuple(found), fixable=fixable, checks=runner.table(got, found, config),
+                      profile=config.profile, config_files=config.sources)
+
+
+def _checks(series: Series, repo: GitRepo | None, commit: str | None, ctx: Context, config: LintConfig,
+            got: runner.Collected, why_no_base: str, step: Callable[..., None],
+            started: checkpatch.Running | None) -> None:
+    """The checks, in the catalogue's order, into ``got``; checkpatch's findings from ``started``."""
     for i, (module, checks) in enumerate(runner.TEXT_MODULES):
         if runner.wanted(config, checks):
             step(f"checking {module.__name__.rsplit('.', 1)[-1].replace('_', ' ')}", i, len(runner.TEXT_MODULES))
@@ -106,7 +126,6 @@ def lint_series(
         if reason and config.runs(check):
             got.ran.add(check)
             got.skip(check, reason)
-    missing: list[recipients.Missing] | None = None
     if repo is None:
         got.findings.append(Finding("repository", Severity.INFO, 0, "no git repository: prefix, Fixes, apply, "
                                     "recipients and checkpatch checks skipped"))
@@ -124,11 +143,11 @@ def lint_series(
             if config.runs("cc_maintainers"):
                 step("recipients")
                 table = recipients.maintainers_of(ctx)
-                missing = recipients.missing(ctx, table)
+                got.missing = missing = recipients.missing(ctx, table)
                 got.take(recipients.findings(ctx, missing, table), ("cc_maintainers",), config)
                 if missing is None:
                     got.skip("cc_maintainers", "no MAINTAINERS in the base")
-        if run_checkpatch and config.runs("checkpatch"):
+        if started is not None:
             done = [0]
 
             def checked(k: int) -> None:
@@ -136,19 +155,13 @@ def lint_series(
                 step("checkpatch", done[0], series.total)
 
             step("checkpatch", 0, series.total)
-            got.take(checkpatch.check(ctx, checked), ("checkpatch",), config)
+            got.take(started.wait(checked), ("checkpatch",), config)
             where = ctx.tools or ctx.base
             if where is None or f"{where}:{checkpatch.SCRIPT}" not in repo.object_ids([f"{where}:{checkpatch.SCRIPT}"]):
                 got.skip("checkpatch", f"no {checkpatch.SCRIPT} in the {'base' if ctx.base else 'repository'}")
         elif config.runs("checkpatch"):
             got.ran.add("checkpatch")
             got.skip("checkpatch", "not asked for")
-    found = runner.configured(got.findings, config)
-    found.sort(key=lambda f: (f.patch, SEVERITY_ORDER[f.severity]))
-    fixable = tuple(m.entry for m in missing or () if not m.only_the_rest)
-    return LintReport(series=series.name, total=series.total, base=name, base_commit=commit,
-                      findings=tuple(found), fixable=fixable, checks=runner.table(got, found, config),
-                      profile=config.profile, config_files=config.sources)
 
 
 def _no_base(series: Series, has_head: bool) -> str:

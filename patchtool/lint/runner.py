@@ -23,6 +23,7 @@ from patchtool.lint import (
     message,
     numbering,
     placeholders,
+    recipients,
     series_format,
     signedoff,
     subjects,
@@ -58,6 +59,7 @@ class Collected:
     skipped: dict[str, list[str]] = field(default_factory=dict)
     whole: set[str] = field(default_factory=set)  # checks that did not run at all
     ran: set[str] = field(default_factory=set)
+    missing: list[recipients.Missing] | None = None  # the MAINTAINERS entries To/Cc lack (lint --fix)
 
     def take(self, items: Iterable[Finding | Skipped], checks: Iterable[str], config: LintConfig) -> None:
         enabled = {c for c in checks if config.runs(c)}
