@@ -46,6 +46,7 @@ from patchtool.lifecycle.smtp import Refused, Settings, read_settings
 from patchtool.lint import Finding, Severity, lint_series
 from patchtool.model import Cover, PostedMail, Posting, Series
 from patchtool.seriesdir import read_series, write_series
+from patchtool.tempdirs import interrupts_held
 
 LORE = "https://lore.kernel.org/r/"
 # Mail domains whose lists lore.kernel.org archives (a link by Message-Id then works).
@@ -365,7 +366,8 @@ def send(plan: SendPlan, transport: Transport,
             except Refused as exc:
                 return SendResult(plan, tuple(sent), mail, exc.answer, exc.maybe_delivered, series)
             if not plan.options.reflect:
-                series = write_series(_recorded(series, plan, mail, answer), plan.folder)
+                with interrupts_held():  # accepted is recorded: a Ctrl-C now waits for the write
+                    series = write_series(_recorded(series, plan, mail, answer), plan.folder)
             sent.append(mail)
             if on_sent is not None:
                 on_sent(mail, answer)
