@@ -54,3 +54,20 @@ def test_a_ctrl_c_as_the_cleanup_starts_still_removes_the_folder(_own_tmp: Path,
             raise RuntimeError("git fast-import died")
     assert not path.exists() and list(_own_tmp.iterdir()) == []
     assert set(os.listdir("/proc/self/fd")) <= fds_before  # its lock is closed too
+
+
+def test_nested_children_stopped_blocks_start_nothing_until_the_outer_ends(tmp_path: Path) -> None:
+    # lint's cleanup after a Ctrl-C stops the children while checkpatch's thread, unwinding, opens a block
+    # of its own: the inner block ending let that thread start a perl again (a 30 s one held the exit).
+    import subprocess
+
+    from patchtool.gitrepo import GitRepo, children_stopped
+
+    subprocess.run(["git", "init", "-q", str(tmp_path / "r")], check=True)
+    repo = GitRepo.open(tmp_path / "r")
+    with children_stopped():
+        with children_stopped():
+            pass
+        with pytest.raises(KeyboardInterrupt, match="no new process"):
+            repo.run("rev-parse", "--git-dir")
+    assert repo.run("rev-parse", "--git-dir").strip()

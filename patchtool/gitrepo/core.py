@@ -61,7 +61,9 @@ class _Children:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.live: dict[subprocess.Popen[bytes], bool] = {}
-        self.stopping = False
+        # How many ``children_stopped`` blocks are open (they nest: a thread's cleanup inside lint's), so
+        # the inner one ending does not let a new process start while the outer one still stops them.
+        self.stopping = 0
 
 
 _children = _Children()
@@ -109,7 +111,7 @@ def children_stopped() -> Iterator[None]:
     """Kill every child process running now and start none until the block ends: the cleanup after
     an interrupt, while the threads that waited for them finish."""
     with _children.lock:
-        _children.stopping = True
+        _children.stopping += 1
         running = dict(_children.live)
     for proc, own_group in running.items():
         _kill(proc, own_group)
@@ -117,7 +119,7 @@ def children_stopped() -> Iterator[None]:
         yield
     finally:
         with _children.lock:
-            _children.stopping = False
+            _children.stopping -= 1
 
 
 def parse_tree(data: bytes) -> dict[bytes, tuple[str, str]]:

@@ -38,6 +38,7 @@ from patchtool.apply import apply_series
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.lint import applies, checkpatch, kdoc, newfiles, recipients, registry, runner
+from patchtool.lint.background import Background
 from patchtool.lint.config import LintConfig
 from patchtool.lint.config import load as load_config
 from patchtool.lint.findings import SEVERITY_ORDER, Applied, CheckResult, Context, Finding, LintReport, Severity
@@ -136,10 +137,18 @@ def _checks(series: Series, repo: GitRepo | None, commit: str | None, ctx: Conte
                     step("applying the series")
                     on_base = replace(ctx, applied=Applied(store, apply_series(store, commit, series.patches)))
                     got.take(applies.check(on_base), ("applies",), config)
-                    step("kernel-doc")
-                    got.take(kdoc.check(on_base), ("kdoc",), config)
+                    # kernel-doc's perl runs while MAINTAINERS is read for the new files; both before the
+                    # scratch store it reads from goes.
+                    docs = Background(lambda _counted: kdoc.check(on_base), name="kernel-doc")
+                    try:
+                        step("kernel-doc")
+                        maintained = list(newfiles.check(on_base))
+                        got.take(docs.wait(), ("kdoc",), config)
+                    except BaseException:
+                        docs.stop()
+                        raise
                     step("MAINTAINERS for new files")
-                    got.take(newfiles.check(on_base), ("maintainers",), config)
+                    got.take(maintained, ("maintainers",), config)
             if config.runs("cc_maintainers"):
                 step("recipients")
                 table = recipients.maintainers_of(ctx)

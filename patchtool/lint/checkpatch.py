@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any, TypeVar
 
 from patchtool import cache
 from patchtool.gitrepo import children_stopped
+from patchtool.lint.background import Background
 from patchtool.lint.findings import Context, Finding, Severity
 from patchtool.mailfmt import render_patch
 from patchtool.tempdirs import interrupts_held, temp_dir
@@ -202,46 +202,10 @@ def _run(ctx: Context, base: str, todo: list[int], mails: dict[int, bytes],
         return _in_threads(run, _batches(todo, count), workers, on_done)
 
 
-class Running:
+class Running(Background[Finding]):
     """``check`` started in a thread of its own, so that its perls run while lint does the rest (the
     parse of MAINTAINERS, kernel-doc, applying the series): on 2 cores a cold lint is then as long
     as its longer half, not the sum."""
 
     def __init__(self, ctx: Context):
-        self._done = 0
-        self._lock = threading.Lock()
-        self._found: list[Finding] = []
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(ctx,), name="checkpatch", daemon=True)
-        self._thread.start()
-
-    def _run(self, ctx: Context) -> None:
-        def counted(k: int) -> None:
-            with self._lock:
-                self._done += k
-
-        try:
-            self._found = list(check(ctx, counted))
-        except BaseException as exc:  # handed to the thread that waits
-            self._error = exc
-
-    def wait(self, on_done: Callable[[int], None] | None = None) -> list[Finding]:
-        """Its findings once it ends, ``on_done(k)`` as more patches are done; what it raised, raised."""
-        seen = 0
-        while True:
-            self._thread.join(0.05)
-            with self._lock:
-                done = self._done
-            if done > seen and on_done is not None:
-                on_done(done - seen)
-            seen = done
-            if not self._thread.is_alive():
-                break
-        if self._error is not None:
-            raise self._error
-        return self._found
-
-    def stop(self) -> None:
-        """Kill its perls (and refuse new ones) and wait for the thread: lint is unwinding."""
-        with interrupts_held(), children_stopped():
-            self._thread.join()
+        super().__init__(lambda counted: check(ctx, counted), name="checkpatch")
