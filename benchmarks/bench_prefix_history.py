@@ -26,27 +26,18 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import median
 
 from patchtool import cache
 from patchtool.gitrepo import GitRepo
 from patchtool.lint.subjects import HISTORY, WINDOW_DAYS, histories, window_start
-
-
-def median(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, value = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        value = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), value
 
 
 def main() -> int:
@@ -69,14 +60,16 @@ def main() -> int:
     os.environ["XDG_CACHE_HOME"] = tmp
     try:
         with cache.disabled():
-            cold, ours = median(lambda: histories(repo, base, groups, HISTORY), args.repeat)
-        histories(repo, base, groups, HISTORY)  # fills the cache
-        warm, again = median(lambda: histories(repo, base, groups, HISTORY), args.repeat)
+            cold = median(lambda: histories(repo, base, groups, HISTORY), args.repeat)
+        ours = histories(repo, base, groups, HISTORY)  # fills the cache
+        warm = median(lambda: histories(repo, base, groups, HISTORY), args.repeat)
+        again = histories(repo, base, groups, HISTORY)
         since = window_start(repo, base, WINDOW_DAYS)
-        old, theirs = median(lambda: [repo.log_subjects(base, g, limit=HISTORY, since=since) for g in groups],
-                             args.repeat)
-        whole, _ = median(lambda: histories(repo, base, groups, HISTORY, window=None), 1) if args.unbounded \
-            else (None, None)
+        def per_patch() -> list[list[str]]:
+            return [repo.log_subjects(base, g, limit=HISTORY, since=since) for g in groups]
+
+        old, theirs = median(per_patch, args.repeat), per_patch()
+        whole = median(lambda: histories(repo, base, groups, HISTORY, window=None), 1) if args.unbounded else None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     same = ours == again == theirs

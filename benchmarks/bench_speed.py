@@ -28,18 +28,15 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import realtree
-from common import OUT, PATCHTOOL, env
+from common import OUT, PATCHTOOL, env, median
 
 
 def _run(argv: list[str], *, cwd: Path | None = None, extra: dict[str, str] | None = None,
@@ -48,15 +45,6 @@ def _run(argv: list[str], *, cwd: Path | None = None, extra: dict[str, str] | No
     if proc.returncode not in ok:
         raise RuntimeError(f"{' '.join(argv[:4])}: exit {proc.returncode}: {proc.stderr.decode(errors='replace')}")
     return proc.stdout.decode(errors="replace")
-
-
-def median(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def folder_of(git_dir: Path, branch: str, base: str = "v6.1") -> Path:
