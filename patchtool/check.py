@@ -101,9 +101,10 @@ class CheckInterrupted(KeyboardInterrupt):
         self.total = total
 
 
-def _check_on(git_dir: str, work_tree: str | None, commit: str, patches: tuple[Patch, ...]) -> ApplyResult:
+def _check_on(git_dir: str, work_tree: str | None, objects: str, commit: str,
+              patches: tuple[Patch, ...]) -> ApplyResult:
     # A GitRepo of its own, a scratch store of its own (in a worker process, or the only one).
-    repo = GitRepo(Path(git_dir), Path(work_tree) if work_tree else None)
+    repo = GitRepo(Path(git_dir), Path(work_tree) if work_tree else None, Path(objects))
     with repo.scratch() as store:
         return apply_series(store, commit, patches, write=False)  # a check reads no tree back
 
@@ -121,7 +122,7 @@ def check_series(
     A KeyboardInterrupt stops everything at once and becomes ``CheckInterrupted``.
     """
     jobs = jobs or os.cpu_count() or 1
-    args = (str(repo.git_dir), str(repo.work_tree) if repo.work_tree else None)
+    args = (str(repo.git_dir), str(repo.work_tree) if repo.work_tree else None, str(repo.objects_dir))
     results: dict[int, ApplyResult] = {}
 
     def done(i: int, result: ApplyResult) -> None:
@@ -143,7 +144,7 @@ def check_series(
     return CheckReport(series=series, results=labelled)
 
 
-def _in_workers(args: tuple[str, str | None], commits: list[str], patches: tuple[Patch, ...], count: int,
+def _in_workers(args: tuple[str, str | None, str], commits: list[str], patches: tuple[Patch, ...], count: int,
                 done: Callable[[int, ApplyResult], None]) -> None:
     """Each commit checked by one of ``count`` worker processes, a base at a time; any exception (a
     KeyboardInterrupt above all) kills every worker's process group before it goes on."""
@@ -204,7 +205,7 @@ def _stop(workers: Iterable[BaseProcess]) -> None:
     sweep_after(proc.pid for proc in workers if proc.pid is not None)
 
 
-def _worker(conn: Connection, parents: list[Connection], git_dir: str, work_tree: str | None,
+def _worker(conn: Connection, parents: list[Connection], git_dir: str, work_tree: str | None, objects: str,
             patches: tuple[Patch, ...]) -> None:
     """A worker process: (index, commit) from ``conn``, (index, ok, result or error) back, until None
     or until the parent has gone (``parents``: the parent's pipe ends, inherited, closed here)."""
@@ -217,7 +218,7 @@ def _worker(conn: Connection, parents: list[Connection], git_dir: str, work_tree
         while (task := conn.recv()) is not None:
             i, commit = task
             try:
-                conn.send((i, True, _check_on(git_dir, work_tree, commit, patches)))
+                conn.send((i, True, _check_on(git_dir, work_tree, objects, commit, patches)))
             except Exception as exc:
                 try:
                     conn.send((i, False, exc))

@@ -71,14 +71,17 @@ def mailmap_sources(repo: GitRepo) -> list[tuple[str, list[str]]]:
         data = _read_file(top / ".mailmap", nofollow=True)
         if data is not None:
             sources.append((str(top / ".mailmap"), file_lines(data)))
-    blob = repo.config_value("mailmap.blob")
+    config = repo.config_section("mailmap")  # one git process for both keys
+    blob = config.get("blob")
     if blob is None and top is None:
         blob = "HEAD:.mailmap"
     if blob:
         found = repo.read_objects([blob]).get(blob)
         if found is not None and found[1] == "blob":
             sources.append((blob, blob_lines(found[2])))
-    name = repo.config_value("mailmap.file", path=True)
+    name = config.get("file")
+    if name and name.startswith(("~", "%(")):  # expanded as git expands a pathname
+        name = repo.config_value("mailmap.file", path=True)
     if name:
         data = _read_file((top or repo.git_dir) / name, nofollow=False)
         if data is not None:

@@ -41,13 +41,14 @@ __all__ = ["ZERO_OID", "CommitInfo", "GitError", "GitRepo", "children_stopped", 
 class GitRepo(History, Config):
     """A repository on disk, addressed through its git directory."""
 
-    def __init__(self, git_dir: Path, work_tree: Path | None):
+    def __init__(self, git_dir: Path, work_tree: Path | None, objects: Path | None = None):
         self.git_dir = git_dir
         self.work_tree = work_tree
         # The user's work tree, kept by a scratch view (whose own work_tree is None): where git
         # would read files such as .mailmap. None for a bare repository.
         self.origin_work_tree = work_tree
         self._env_extra: dict[str, str] = {}
+        self._objects = objects  # asked of git once when not given (``objects_dir``)
 
     # -- opening ---------------------------------------------------------
 
@@ -63,16 +64,17 @@ class GitRepo(History, Config):
         p = Path(path)
         if not p.is_dir():
             raise BadInput(f"repository path does not exist: {p}" if not p.exists() else f"not a git repository: {p}")
-        argv = ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository"]
-        proc = _run_process([*argv, "--show-toplevel"], cwd=p, env=clean_env())
-        if proc.returncode != 0:  # a bare repository has no top level (or there is no repository)
-            proc = _run_process(argv, cwd=p, env=clean_env())
-        lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-        if proc.returncode != 0 or len(lines) < 2:
+        # One process: --show-toplevel would fail in a bare repository (or inside .git); the way up
+        # to the top from here (--show-cdup) does not, and resolves as git's top level does.
+        argv = ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-inside-work-tree",
+                "--git-path", "objects", "--show-cdup"]
+        proc = _run_process(argv, cwd=p, env=clean_env())
+        lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+        if proc.returncode != 0 or len(lines) < 4:
             raise BadInput(f"not a git repository: {p}")
-        git_dir, bare = Path(lines[0]), lines[1] == "true"
-        work = None if bare or len(lines) < 3 else Path(lines[2])
-        return cls(git_dir, work)
+        git_dir, bare, inside = Path(lines[0]), lines[1] == "true", lines[2] == "true"
+        work = (p / lines[4]).resolve() if inside and not bare and len(lines) > 4 else None
+        return cls(git_dir, work, (p.absolute() / lines[3]).resolve())  # relative to where it ran
 
     # -- running git ---------------------------------------------------------
 
@@ -197,8 +199,10 @@ class GitRepo(History, Config):
 
     @property
     def objects_dir(self) -> Path:
-        p = Path(self.text("rev-parse", "--git-path", "objects").strip())
-        return p if p.is_absolute() else (self.work_tree or self.git_dir) / p
+        if self._objects is None:
+            p = Path(self.text("rev-parse", "--git-path", "objects").strip())
+            self._objects = p if p.is_absolute() else (self.work_tree or self.git_dir) / p
+        return self._objects
 
     @property
     def is_scratch(self) -> bool:

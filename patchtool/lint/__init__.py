@@ -52,8 +52,8 @@ def resolve_base(repo: GitRepo, series: Series, base: str | None) -> tuple[str, 
     """(commit id, name to show) of ``base``, else the series' base-commit, else its base; BadInput if none."""
     if base is not None:
         return repo.resolve(base), base
-    if series.base_commit and repo.has_object(series.base_commit):
-        return repo.resolve(series.base_commit), series.base or series.base_commit[:12]
+    if series.base_commit and (commit := repo.try_resolve(series.base_commit)) is not None:
+        return commit, series.base or series.base_commit[:12]
     if series.base:
         return repo.resolve(series.base), series.base
     from patchtool.seriesdir import missing_base

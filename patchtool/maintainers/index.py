@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import NamedTuple
 
 from patchtool.maintainers.sections import (
@@ -187,7 +187,7 @@ class _Index:
         self.regexes: list[_Regex] = []
         self.plans: dict[str, _DirPlan] = {}
         self.matchers: dict[tuple[str, bool], _Matcher] = {}
-        self.sections: tuple[Section, ...] = ()
+        self.sections: Sequence[Section] = ()
         self.answers: dict[_Hit, SectionMatch] = {}
         self.basename_n: dict[str, tuple[_RegexPattern, ...]] = {}
 
@@ -235,7 +235,7 @@ class _Index:
         plain, prefixed = self.regex(value, re.VERBOSE, line), self.regex(lead + "^[+-].*" + rest, re.VERBOSE, line)
         self.keywords.append((section, plain, prefixed))
 
-    def finish(self, sections: tuple[Section, ...]) -> None:
+    def finish(self, sections: Sequence[Section]) -> None:
         self.sections = sections
         self.n_grams = frozenset(self.n_by_gram)
 

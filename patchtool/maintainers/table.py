@@ -10,6 +10,7 @@ import hashlib
 import marshal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from patchtool import cache
 from patchtool.maintainers.conf import DEFAULT_PATH, MaintainersSource
@@ -36,7 +37,7 @@ class Maintainers:
     ``.get_maintainer.conf`` chose them; ``parse_maintainers`` reads one.
     """
 
-    sections: tuple[Section, ...]
+    sections: Sequence[Section]  # a tuple's behaviour; built as read (``_Sections``)
     _index: _Index = field(default_factory=_Index, repr=False, compare=False)
     _problems: tuple[ParseProblem, ...] = field(default=(), repr=False, compare=False)
     source: MaintainersSource = field(default_factory=MaintainersSource, compare=False)
@@ -240,17 +241,17 @@ def parse_maintainer_files(
     text, lines = _Lines.join(files)
     problems: list[ParseProblem] = []
     index = _Index()
-    sections: list[Section] = []
-    drafts, problems, wanted = _cached_drafts(text, only_paths)
+    plain, problems, wanted = _cached_drafts(text, only_paths)
     problems = [ParseProblem(line, p.message, file) for p in problems for file, line in [lines.locate(p.line)]]
-    for number, draft in enumerate(drafts):
-        draft.file, draft.line = lines.locate(draft.line)
-        if wanted is not None and not draft.skip_people and number not in wanted:
-            sections.append(_section(draft, number))
-            for line, letter, value in draft.fields:
+    sections = _Sections(plain, lines)
+    for number, (name, first, fields, skip_people) in enumerate(plain):
+        if wanted is not None and not skip_people and number not in wanted:
+            for line, letter, value in fields:  # built when read (``_Sections``)
                 if letter == "K":  # keywords match patch text, not paths: always kept
                     index.add_keyword(number, line, value)
             continue
+        draft = _Draft(name, first, list(fields), skip_people)
+        draft.file, draft.line = lines.locate(draft.line)
         if draft.skip_people:  # get_maintainer.pl names it after its first line as it stores it
             _line, letter, value = draft.fields[0]
             draft.name = f"{letter}:{_stored_pattern(value, is_dir) if letter in 'FX' else value}"
@@ -269,7 +270,7 @@ def parse_maintainer_files(
                 values[letter].append(value)
             else:
                 other.append((letter, value))
-        sections.append(
+        sections.built[number] = (
             Section(
                 name=draft.name,
                 maintainers=tuple(values["M"]),
@@ -286,12 +287,15 @@ def parse_maintainer_files(
                 file=draft.file,
             )
         )
-    index.finish(tuple(sections))
+    index.finish(sections)
     return Maintainers(index.sections, index, tuple(problems),
                        source or MaintainersSource(lines.files), lines)
 
 
-def _cached_drafts(text: str, only_paths: Iterable[str] | None) -> tuple[list[_Draft], list[ParseProblem],
+_Plain = tuple[str, int, tuple[tuple[int, str, str], ...], bool]  # a _Draft as cached: name, line, fields, skip
+
+
+def _cached_drafts(text: str, only_paths: Iterable[str] | None) -> tuple[Sequence[_Plain], list[ParseProblem],
                                                                          set[int] | None]:
     """``_read_drafts`` of ``text`` and, with ``only_paths``, the numbers of the drafts ``_prefilter``
     keeps: from the cache (``patchtool.cache``) when this text was read before, keyed by its sha256
@@ -305,23 +309,24 @@ def _cached_drafts(text: str, only_paths: Iterable[str] | None) -> tuple[list[_D
             of, plain, found = marshal.loads(stored)
             if of != digest:  # another text's entry (a file copied over this one): a miss
                 raise ValueError(of)
-            drafts = [_Draft(name, line, list(fields), skip) for name, line, fields, skip in plain]
+            if not isinstance(plain, tuple) or not all(isinstance(d, tuple) and len(d) == 4 for d in plain):
+                raise TypeError(type(plain))
+            drafts = plain
             problems = [ParseProblem(line, message) for line, message in found]
         except (ValueError, TypeError, EOFError):  # written by another shape of this code: read afresh
             drafts = problems = None
     if drafts is None or problems is None:
         problems = []
-        drafts = _read_drafts(text, problems)
+        drafts = tuple((d.name, d.line, tuple(d.fields), d.skip_people) for d in _read_drafts(text, problems))
         cache.put_bytes("maintainers-drafts.v1", [digest], marshal.dumps((
-            digest, tuple((d.name, d.line, tuple(d.fields), d.skip_people) for d in drafts),
-            tuple((p.line, p.message) for p in problems))))
+            digest, drafts, tuple((p.line, p.message) for p in problems))))
     if only_paths is None:
         return drafts, problems, None
     paths = sorted(set(only_paths))
 
     def keep() -> list[int]:
         could_match = _prefilter(paths)
-        return [i for i, d in enumerate(drafts) if could_match(d)]
+        return [i for i, (_name, _line, fields, _skip) in enumerate(drafts) if could_match(fields)]
 
     wanted = cache.memo("maintainers-prefilter.v1", [digest, *paths], keep,
                         valid=lambda v: isinstance(v, list) and all(isinstance(i, int) for i in v))
@@ -339,7 +344,7 @@ def ancestor_dirs(paths: Iterable[str]) -> set[str]:
     return dirs
 
 
-def _prefilter(paths: Iterable[str]) -> Callable[[_Draft], bool]:
+def _prefilter(paths: Iterable[str]) -> Callable[[Iterable[tuple[int, str, str]]], bool]:
     """Whether a section may own one of ``paths``: some F:/X: value's literal head is a prefix of one.
 
     An F:/X: value is anchored at the path's start, so the text before its
@@ -363,29 +368,69 @@ def _prefilter(paths: Iterable[str]) -> Callable[[_Draft], bool]:
         literal = _required_literal(value)
         return not literal or any(literal in path for path in wanted)
 
-    def could_match(draft: _Draft) -> bool:
+    def could_match(fields: Iterable[tuple[int, str, str]]) -> bool:
         return any(
             (letter in "FX" and head_matches(value)) or (letter == "N" and n_matches(value))
-            for _line, letter, value in draft.fields
+            for _line, letter, value in fields
         )
 
     return could_match
 
 
-def _section(draft: _Draft, number: int) -> Section:
+class _Sections(Sequence[Section]):
+    """The sections in file order.  Those whose patterns were indexed are built while parsing; the
+    others (of a kernel's 2,600, all but the few dozen a series can reach) when first read."""
+
+    def __init__(self, plain: Sequence[_Plain], lines: _Lines) -> None:
+        self._plain = plain
+        self._lines = lines
+        self.built: list[Section | None] = [None] * len(plain)
+
+    def __len__(self) -> int:
+        return len(self.built)
+
+    @overload
+    def __getitem__(self, at: int) -> Section: ...
+    @overload
+    def __getitem__(self, at: slice) -> tuple[Section, ...]: ...
+
+    def __getitem__(self, at: int | slice) -> Section | tuple[Section, ...]:
+        if isinstance(at, slice):
+            return tuple(self[i] for i in range(*at.indices(len(self.built))))
+        number = range(len(self.built))[at]  # IndexError as a tuple's
+        found = self.built[number]
+        if found is None:
+            found = self.built[number] = _section(self._plain[number], number, self._lines)
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Sections | tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+def _section(plain: _Plain, number: int, lines: _Lines) -> Section:
     """A section as listed, for one whose patterns were not indexed."""
+    name, first, fields, _skip = plain
+    file, line = lines.locate(first)
     values: dict[str, list[str]] = {k: [] for k in "MRLSFXNK"}
     other: list[tuple[str, str]] = []
-    for _line, letter, value in draft.fields:
+    for _line, letter, value in fields:
         if letter in values:
             values[letter].append(value)
         else:
             other.append((letter, value))
     return Section(
-        name=draft.name, maintainers=tuple(values["M"]), reviewers=tuple(values["R"]), lists=tuple(values["L"]),
+        name=name, maintainers=tuple(values["M"]), reviewers=tuple(values["R"]), lists=tuple(values["L"]),
         status=values["S"][-1] if values["S"] else None, files=tuple(values["F"]), excludes=tuple(values["X"]),
-        regexes=tuple(values["N"]), keywords=tuple(values["K"]), other=tuple(other), index=number, line=draft.line,
-        file=draft.file,
+        regexes=tuple(values["N"]), keywords=tuple(values["K"]), other=tuple(other), index=number, line=line,
+        file=file,
     )
 
 
