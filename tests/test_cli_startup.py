@@ -55,3 +55,31 @@ def test_a_run_imports_only_its_command(command: str) -> None:
     loaded = set(proc.stdout.split("\n")[-2].split())
     mine = next(m for m, names in _MODULES.items() if command in names)
     assert {f"patchtool.cli.{m}" for m in _MODULES} & loaded == {f"patchtool.cli.{mine}"}
+
+
+def test_the_console_script_hands_over_its_whole_output_and_exit_code(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # The console script ends without Python's teardown (``patchtool.cli._exit``): what it printed must
+    # still all reach the pipe, with the command's exit code, as an in-process run prints it.
+    from patchtool.cli import main
+
+    for argv, code in ((["--help"], 0), (["check", str(tmp_path / "none")], 2)):
+        proc = subprocess.run([*PATCHTOOL, *argv], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "COLUMNS": "80"})
+        os.environ["COLUMNS"] = "80"
+        try:
+            assert main(argv) == code
+        finally:
+            del os.environ["COLUMNS"]
+        printed = capsys.readouterr()
+        assert (proc.returncode, proc.stdout, proc.stderr) == (code, printed.out, printed.err)
+
+
+def test_a_reader_that_went_away_is_no_error() -> None:
+    # ``patchtool --help | head -c0``: click pacifies the broken pipe (exit 1, as click exits) and the
+    # script's last flush before ``os._exit`` must not turn it into a traceback.
+    proc = subprocess.Popen([*PATCHTOOL, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert (proc.wait(timeout=60), err) == (1, b"")

@@ -118,5 +118,14 @@ def _run(argv: list[str] | None, ctrl_c: _CtrlC) -> int:
 
 def _exit(code: int, argv: list[str] | None) -> int:
     if argv is None:  # called as the console script
-        sys.exit(code)
+        # Every file, process and temporary folder of the command is closed, ended or removed by now:
+        # what is left is Python's teardown of every module and object, 30 ms of a 0.2 s check. The
+        # output is flushed here, a reader that went away (``| head``) is no error of ours.
+        import contextlib
+        import os
+
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
     return code
