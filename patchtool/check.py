@@ -71,20 +71,28 @@ def choose_bases(repo: GitRepo, series: Series, requested: Sequence[str]) -> lis
         commit = repo.resolve(ref)
         return [(series.base or ref, commit)]
     bases: list[tuple[str, str]] = []
+    known: dict[str, str] = {}  # label -> full ref name, for the refs a glob listed
     for ref in requested:
         if _GLOB_CHARS & set(ref):
             names = repo.refs_matching(ref)
             if not names:
                 raise BadInput(f"no tag or branch matches {ref!r}")
-            bases += [(name, repo.resolve(name)) for name in names]
+            for short, full, commit in names:  # one git process for all of them, not two per base
+                bases.append((short, commit or repo.resolve(short)))
+                known.setdefault(short, full)
         else:
             bases.append((ref, repo.resolve(ref)))
-    return in_git_order(repo, list(dict.fromkeys(bases)))
+    return in_git_order(repo, list(dict.fromkeys(bases)), known)
 
 
-def in_git_order(repo: GitRepo, bases: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``bases`` (label, commit) sorted as git sorts their refs; the labels that name no ref after them."""
-    full = {label: repo.full_ref_name(label) for label, _ in bases}
+def in_git_order(repo: GitRepo, bases: Sequence[tuple[str, str]],
+                 known: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """``bases`` (label, commit) sorted as git sorts their refs; the labels that name no ref after them.
+    ``known``: labels whose full ref name is known already."""
+    if len(bases) < 2:
+        return list(bases)
+    known = known or {}
+    full = {label: known[label] if label in known else repo.full_ref_name(label) for label, _ in bases}
     rank = {name: i for i, name in enumerate(repo.in_version_order([f for f in full.values() if f]))}
     last = len(rank)
     # sorted() is stable: two labels of one ref, and the revisions that are no ref, keep their order.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from patchtool.cli import main
+from patchtool.errors import BadInput
 from tests.conftest import Repo
 
 Project = tuple[Repo, Path]
@@ -169,3 +170,27 @@ def test_repository_unchanged_after_check(project: Project, capsys: Capsys) -> N
     assert _snapshot(repo) == before
     assert run(capsys, "check", str(folder), "--repo", str(repo.path), "--base", "v3", "--json")[0] == 1
     assert _snapshot(repo) == before
+
+
+def test_a_glob_of_bases_peels_every_kind_of_ref_as_git_does(repo: Repo) -> None:
+    # choose_bases takes a glob's commits from one for-each-ref (peeled one level); what that does not
+    # reach (a tag of a tag) is resolved as before. Every answer must be git's own ``name^{commit}``.
+    from patchtool.check import choose_bases
+    from patchtool.gitrepo import GitRepo
+    from patchtool.model import Series
+
+    for n in range(3):
+        repo.write("f", f"{n}\n")
+        repo.commit(f"c{n}")
+        repo.git("tag", f"v1.{n}")  # lightweight
+    repo.git("tag", "-a", "-m", "annotated", "v2.0", "HEAD~1")
+    repo.git("tag", "-a", "-m", "a tag of a tag", "v2.1", "v2.0")
+    repo.git("branch", "v3.0", "HEAD~2")
+    repo.git("tag", "v4.0", "HEAD^{tree}")  # no commit: refused as resolve refuses it
+    git = GitRepo.open(repo.path)
+    got = choose_bases(git, Series(name="s", title="s", patches=()), ["v[123]*"])
+    names = repo.git("for-each-ref", "--sort=version:refname", "--format=%(refname:short)",
+                     "refs/tags/v[123]*", "refs/heads/v[123]*").split()
+    assert got == [(name, repo.git("rev-parse", f"{name}^{{commit}}").strip()) for name in names]
+    with pytest.raises(BadInput, match=r"unknown revision: v4\.0"):
+        choose_bases(git, Series(name="s", title="s", patches=()), ["v4*"])

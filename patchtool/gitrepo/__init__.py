@@ -135,13 +135,21 @@ class GitRepo(History, Config):
     def has_object(self, oid: str) -> bool:
         return self.run_status("cat-file", "-e", oid).returncode == 0
 
-    def refs_matching(self, pattern: str) -> list[str]:
-        """Tags and branches whose short name matches a shell glob, sorted by version."""
+    def refs_matching(self, pattern: str) -> list[tuple[str, str, str | None]]:
+        """Tags and branches whose short name matches a shell glob, sorted by version: (short name,
+        full name, the commit it peels to, or None when one level of peeling does not reach a commit)."""
         out = self.text(
-            "for-each-ref", "--sort=version:refname", "--format=%(refname:short)",
+            "for-each-ref", "--sort=version:refname",
+            "--format=%(refname:short)%00%(refname)%00%(objecttype) %(objectname)%00%(*objecttype) %(*objectname)",
             f"refs/tags/{pattern}", f"refs/heads/{pattern}",
         )
-        return [line for line in out.splitlines() if line]
+        found: list[tuple[str, str, str | None]] = []
+        for line in out.splitlines():
+            short, full, direct, peeled = [*line.split("\0"), "", "", ""][:4]
+            kind, _, oid = (peeled if peeled.strip() else direct).partition(" ")
+            if short:
+                found.append((short, full, oid if kind == "commit" else None))
+        return found
 
     def full_ref_name(self, name: str) -> str | None:
         """The ref ``name`` means (``refs/tags/v6.1``), as git disambiguates it; None for ``HEAD~2``, an id."""
