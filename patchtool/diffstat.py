@@ -24,6 +24,8 @@ DEFAULT_WIDTH = 72
 
 @dataclass(frozen=True)
 class StatOptions:
+    """``--stat`` widths, as format-patch takes them."""
+
     width: int = DEFAULT_WIDTH
     graph_width: int | None = None
     name_width: int | None = None
@@ -58,6 +60,8 @@ class StatOptions:
 
 @dataclass(frozen=True)
 class FileCount:
+    """One file's insertions and deletions (``git diff --numstat``)."""
+
     path: str
     old_path: str | None
     insertions: int
@@ -115,6 +119,8 @@ def summed_counts(patches: Sequence[Patch]) -> tuple[FileCount, ...]:
 
 @dataclass(frozen=True)
 class PatchStat:
+    """One patch's diffstat, as format-patch prints it under the ``---``."""
+
     number: int
     subject: str
     stat: str
@@ -132,6 +138,8 @@ class SubsystemRow:
 
 @dataclass(frozen=True)
 class FileSections:
+    """The MAINTAINERS sections owning one file of the series."""
+
     path: str
     sections: tuple[str, ...]  # every matching section, most specific first
     most_specific: str | None

@@ -16,6 +16,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Person:
+    """A name and an address, as in ``From:``, ``Cc:`` and trailers."""
+
     name: str
     email: str
 

@@ -47,6 +47,8 @@ def _fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Mapping:
+    """What one .mailmap line maps a name or address to."""
+
     name: str | None
     email: str | None
 

@@ -158,6 +158,8 @@ def find_trailers(text: str, keys: tuple[str, ...] = REVIEW_TRAILERS) -> tuple[T
 
 @dataclass(frozen=True)
 class Footers:
+    """The ``base-commit:`` and ``prerequisite-patch-id:`` lines format-patch writes under a patch."""
+
     base_commit: str | None
     prerequisites: tuple[str, ...]
 

@@ -82,6 +82,8 @@ class HunkOffset:
 
 @dataclass(frozen=True)
 class PatchResult:
+    """How one patch of the series went on one base."""
+
     number: int
     patch: Patch
     status: Status
@@ -98,6 +100,8 @@ class PatchResult:
 
 @dataclass(frozen=True)
 class ApplyResult:
+    """The whole series on one base: each patch's result, in order."""
+
     base: str
     commit: str
     base_tree: str
@@ -168,6 +172,8 @@ def _section(fc: FileChange) -> _Section:
 
 @dataclass
 class _Outcome:
+    """What applying one patch produced: the changed entries, the problems, the hunks' offsets."""
+
     changes: dict[str, Entry | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     offsets: list[HunkOffset] = field(default_factory=list)

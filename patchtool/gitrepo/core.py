@@ -140,6 +140,8 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class CommitInfo:
+    """A commit's metadata as ``git log`` gives it (``History.commit_infos``)."""
+
     sha: str
     tree: str
     parents: tuple[str, ...]

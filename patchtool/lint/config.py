@@ -60,12 +60,16 @@ _KEYS = {"profile", "disable", "enable", "patch-limit", "checkpatch-args", "chec
 
 @dataclass(frozen=True)
 class Tree:
+    """A tree a series may be aimed at (``[PATCH net-next]``), and whether it takes fixes."""
+
     name: str
     fixes: bool
 
 
 @dataclass(frozen=True)
 class DeprecatedApi:
+    """An API new code should not use, and how loudly to say so."""
+
     name: str
     pattern: re.Pattern[str]
     level: str  # "error" or "warning": NIPA's errors and warnings lists
@@ -74,6 +78,8 @@ class DeprecatedApi:
 
 @dataclass(frozen=True)
 class LintConfig:
+    """The lint settings in force: the profile with ``.patchtool.toml`` over it."""
+
     profile: str = "kernel"
     disabled: frozenset[str] = frozenset()
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -34,6 +34,8 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing lint says about the series (patch 0) or one patch."""
+
     rule: str
     severity: Severity
     patch: int  # 0 = the series / cover letter
@@ -90,6 +92,8 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class LintReport:
+    """Everything one lint run found, with the verdict of every check."""
+
     series: str
     total: int
     base: str | None

@@ -10,6 +10,8 @@ from patchtool.model import FileChange, Hunk, Patch
 
 @dataclass(frozen=True)
 class AddedLine:
+    """A line a patch adds, where it lands in the file after the patch."""
+
     path: str
     line: int  # 1-based, in the file after the patch
     text: str  # without the leading '+' and the newline

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Check:
+    """One lint check: the rules it reports, NIPA's test it mirrors, what it needs to run."""
+
     name: str
     rules: tuple[str, ...]  # the rule ids its findings carry
     nipa: str | None  # NIPA's test: tests/<path> (and the function, for series_format's three)

@@ -31,6 +31,8 @@ SHOWN_PER_PATCH = 5
 
 @dataclass(frozen=True)
 class WhitespaceError:
+    """A whitespace error ``git apply --whitespace=error`` would stop at."""
+
     path: str
     line: int  # in the file after the patch
     message: str  # git's words, e.g. "trailing whitespace"

@@ -153,6 +153,8 @@ def _formatted(entry: str) -> str:
 
 @dataclass
 class _Draft:
+    """A section as read, before its fields are sorted into a ``Section``."""
+
     name: str
     line: int
     fields: list[tuple[int, str, str]] = field(default_factory=list)  # line, letter, value
