@@ -5,7 +5,8 @@ commit of the whole 75k-file tree, packed, nothing checked out); the series
 are real-shaped (``realtree.series``: 9 patches over 18 real C files; 20 for
 the matrix) and the matrix's bases 26 (``v6.1``, ``v6.1.1`` .. ``v6.1.25``).
 Each line prints the median of ``--repeat`` runs of each way, measured in
-the same run, and the ratio:
+the same run (check and diffstat: the two ways in turn, so a VM whose speed
+drifts slows both alike), and the ratio:
 
 * ``check``: ``patchtool check SERIES --base v6.1`` against a temporary index
   (``read-tree``, ``git apply --cached`` per patch, ``write-tree``: what a
@@ -36,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import realtree
-from common import OUT, PATCHTOOL, env, median
+from common import OUT, PATCHTOOL, env, median, medians
 
 
 def _run(argv: list[str], *, cwd: Path | None = None, extra: dict[str, str] | None = None,
@@ -98,8 +99,8 @@ def main() -> int:
 
     want = _run(["git", "--git-dir", str(git_dir), "rev-parse", f"{branch}^{{tree}}"]).strip()
     assert temp_index(git_dir, "v6.1", mails) == want
-    ours = median(lambda: _run([pt, "check", str(nine), "--repo", str(git_dir), "--base", "v6.1"]), args.repeat)
-    theirs = median(lambda: temp_index(git_dir, "v6.1", mails), args.repeat)
+    ours, theirs = medians([lambda: _run([pt, "check", str(nine), "--repo", str(git_dir), "--base", "v6.1"]),
+                            lambda: temp_index(git_dir, "v6.1", mails)], args.repeat)
     line("check, 9 patches", ours, theirs, "temp index + git apply --cached", "<= 0.10 s and >= 5x",
          ours <= 0.10 and theirs / ours >= 5)
 
@@ -125,9 +126,9 @@ def main() -> int:
 
     diffstat = [pt, "diffstat", str(nine), "--repo", str(git_dir), "--by", "subsystem"]
     _run(diffstat, extra=extra)
-    warm = median(lambda: _run(diffstat, extra=extra), args.repeat)
-    theirs = median(lambda: _run(["perl", str(tree / "scripts" / "get_maintainer.pl"), "--no-git",
-                                  "--no-git-fallback", *mails], cwd=tree), args.repeat)
+    warm, theirs = medians([lambda: _run(diffstat, extra=extra),
+                            lambda: _run(["perl", str(tree / "scripts" / "get_maintainer.pl"), "--no-git",
+                                          "--no-git-fallback", *mails], cwd=tree)], args.repeat)
     line("diffstat --by subsystem, warm", warm, theirs, "get_maintainer.pl on the 9 patches", "<= 0.15 s",
          warm <= 0.15)
     shutil.rmtree(cache, ignore_errors=True)

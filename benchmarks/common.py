@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,3 +167,15 @@ def median(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def medians(fns: Sequence[Callable[[], object]], repeat: int) -> list[float]:
+    """Median wall time of each of ``fns``, called in turn ``repeat`` times: a VM whose speed drifts
+    over the run slows each way alike, so the ratio holds where one block each would not."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, took in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            took.append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
