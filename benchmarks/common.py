@@ -161,12 +161,7 @@ def build(n_files: int) -> kernelrepo.KernelRepo:
 
 def median(fn: Callable[[], object], repeat: int) -> float:
     """Median wall time of ``repeat`` calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return medians([fn], repeat)[0]
 
 
 def medians(fns: Sequence[Callable[[], object]], repeat: int) -> list[float]:

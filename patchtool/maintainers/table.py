@@ -406,7 +406,7 @@ class _Sections(Sequence[Section]):
         return found
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, _Sections | tuple | list):
+        if isinstance(other, _Sections | tuple):  # equal to the tuple it stands for, as a tuple is
             return tuple(self) == tuple(other)
         return NotImplemented
 
