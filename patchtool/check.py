@@ -114,7 +114,8 @@ def _check_on(git_dir: str, work_tree: str | None, objects: str, commit: str,
     # A GitRepo of its own, a scratch store of its own (in a worker process, or the only one).
     repo = GitRepo(Path(git_dir), Path(work_tree) if work_tree else None, Path(objects))
     with repo.scratch() as store:
-        return apply_series(store, commit, patches, write=False)  # a check reads no tree back
+        result = apply_series(store, commit, patches, write=False)  # a check reads no tree back
+    return replace(result, trees=None)  # nor any file: what goes back to the parent is the verdicts
 
 
 def check_series(

@@ -24,7 +24,6 @@ No git here, and no output: conflicts are ``BadInput`` (exit 2).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 import shutil
@@ -60,6 +59,8 @@ def alive(pid: int, start: str = "") -> bool:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically exchange two paths; False where the system cannot."""
+    import ctypes  # only a swap needs it: reading a folder does not
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2

@@ -11,6 +11,7 @@ whose surrounding whitespace ``read_series`` trimmed; the CLI prints them.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from collections.abc import Callable, Mapping
@@ -19,13 +20,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import tomli_w
-
 from patchtool import fsatomic
 from patchtool.errors import BadInput
 from patchtool.model import Cover, Patch, Person, PostedMail, Posting, Series
 from patchtool.sources.folder import read_quilt_series
-from patchtool.sources.mail import patch_from_mail, read_mail
+from patchtool.sources.stored import patch_of_file
 
 KNOWN_KEYS = {"title", "version", "rfc", "prefix", "base", "base-commit", "to", "cc",
               "links", "changes", "render", "cover", "posted"}
@@ -33,9 +32,18 @@ _MAIL_KEYS = {"number": "number", "message-id": "message_id", "date": "date", "l
               "via": "via", "answer": "answer"}
 
 
+# ``Name <addr>`` as ``str(Person)`` writes a name with no specials: what ``parseaddr`` gives for it, read
+# without importing the stdlib's mail package (8 ms); anything else goes to ``parseaddr`` itself.
+_PLAIN_PERSON = re.compile(r'([^\x00-\x20\x7f()<>@,;:\\".\[\]]+(?: [^\x00-\x20\x7f()<>@,;:\\".\[\]]+)*) '
+                           r'<([A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*'
+                           r'@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>')
+
+
 def _person(text: str | None) -> Person | None:
     if not text:
         return None
+    if plain := _PLAIN_PERSON.fullmatch(text):
+        return Person(plain.group(1), plain.group(2))
     from email.utils import parseaddr
 
     name, addr = parseaddr(text)
@@ -110,7 +118,7 @@ def read_series(folder: Path) -> Series:
         f = folder / "patches" / name
         if not f.is_file():
             raise BadInput(f"patches/series names {name}, which does not exist", source=str(order))
-        patches.append(patch_from_mail(read_mail(f.read_bytes(), str(f)), str(f), filename=name))
+        patches.append(patch_of_file(f.read_bytes(), str(f), filename=name))
     cover_meta = meta.get("cover", {})
     prose_path = folder / "cover.txt"
     prose = prose_path.read_text(encoding="utf-8") if prose_path.is_file() else ""
@@ -209,6 +217,8 @@ def write_series(
     raise BadInput.  On any failure the old folder stays as it was.
     Returns the series as read back.
     """
+    import tomli_w  # writing only: a read does not import it
+
     folder = folder.absolute()
     folder.parent.mkdir(parents=True, exist_ok=True)
     fsatomic.sweep(folder)

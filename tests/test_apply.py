@@ -147,7 +147,7 @@ def _edit(draw: st.DrawFn, data: bytes, tag: str) -> bytes:
     return out
 
 
-def _change(draw: st.DrawFn, tree: Tree, tag: str, allow_structural: bool) -> None:
+def _change(draw: st.DrawFn, tree: Tree, tag: str, allow_structural: bool, upstream: bool = False) -> None:
     kinds = ["edit", "edit", "edit"]
     if allow_structural:
         kinds += ["new", "delete", "rename", "mode", "binary"]
@@ -166,7 +166,10 @@ def _change(draw: st.DrawFn, tree: Tree, tag: str, allow_structural: bool) -> No
         del tree.files[path]
     elif kind == "rename":
         path = draw(st.sampled_from(texts))
-        target = draw(st.sampled_from(["moved/" + path.rsplit("/", 1)[-1], path + ".old", "lib/renamed.c"]))
+        targets = ["moved/" + path.rsplit("/", 1)[-1], path + ".old", "lib/renamed.c"]
+        if upstream:  # the 3-way's rename search looks beside the file only: see the xfail test below
+            targets = [t for t in targets if t.rpartition("/")[0] == path.rpartition("/")[0]]
+        target = draw(st.sampled_from(targets))
         if target not in tree.files:
             data, exe = tree.files.pop(path)
             if len(data) > 40 and draw(st.booleans()):
@@ -217,7 +220,7 @@ def scenarios(draw: st.DrawFn) -> tuple[Tree, list[Tree], list[Tree]]:
             lines[at] = f"upstream {i};\n".encode()
             cur.files[name] = (b"".join(lines), cur.files[name][1])
         else:
-            _change(draw, cur, f"u{i}", allow_structural=draw(st.integers(0, 3)) == 0)
+            _change(draw, cur, f"u{i}", allow_structural=draw(st.integers(0, 3)) == 0, upstream=True)
         drift.append(Tree(cur.files))
     return start, series, drift
 
@@ -280,6 +283,21 @@ def _series(repo: Repo, edit, tmp: Path) -> list[Path]:
     mails = format_patches(repo, "master..topic", tmp / "mails")
     repo.git("checkout", "-q", "master")
     return mails
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="known divergence: when a patch's file is gone from the base, the 3-way looks for where "
+                          "it went beside it (its folder) only, never the whole tree; git am -3 searches every file")
+def test_threeway_follows_a_file_the_base_moved_to_another_folder(repo: Repo, tmp_path: Path) -> None:
+    repo.write("a.c", "}\n}\n}\n")
+    repo.commit("base")
+    repo.git("tag", "orig")
+    mails = _series(repo, lambda: repo.write("a.c", "}\n}\n"), tmp_path)
+    repo.git("checkout", "-q", "-b", "upstream", "orig")
+    (repo.path / "sub").mkdir()
+    repo.git("mv", "a.c", "sub/a.c")  # the same blob: an exact rename
+    repo.commit("upstream moves a.c")
+    assert check_against_git(repo, "upstream", mails, tmp_path / "wt") == ["3way"]
 
 
 def test_offset_threeway_and_conflict(repo: Repo, tmp_path: Path) -> None:

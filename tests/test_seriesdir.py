@@ -6,7 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from patchtool.model import Person
 from patchtool.seriesdir import read_series, write_series
 from patchtool.sources.folder import read_folder
 
@@ -56,9 +59,26 @@ def test_an_interrupted_write_leaves_the_folder_as_it_was(series_dir: Path, monk
     def boom(_doc: object, **_options: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("patchtool.seriesdir.tomli_w.dumps", boom)
+    monkeypatch.setattr("tomli_w.dumps", boom)  # what write_series calls
     with pytest.raises(KeyboardInterrupt):
         write_series(replace(loaded, title="never written"), series_dir)
     after = {p.relative_to(series_dir): p.read_bytes() for p in series_dir.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in series_dir.parent.iterdir()) == siblings
+
+
+_NAME_CHARS = st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs", "Cc"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=st.text(_NAME_CHARS, max_size=12) | st.sampled_from(["Paul Moore", "J. Doe", "Hallyn, Serge",
+                                                                  "Jöns  Ü", "A\u00a0B", "x\u2028y", "(c) d"]),
+       local=st.from_regex(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,8}", fullmatch=True),
+       domain=st.from_regex(r"[A-Za-z0-9.-]{1,10}", fullmatch=True))
+def test_a_stored_person_reads_as_parseaddr_reads_it(name: str, local: str, domain: str) -> None:
+    from email.utils import parseaddr
+
+    from patchtool.seriesdir import _person
+
+    for text in (f"{name} <{local}@{domain}>", str(Person(name, f"{local}@{domain}"))):
+        assert _person(text) == Person(*parseaddr(text))

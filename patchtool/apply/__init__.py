@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from patchtool.apply.trees import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, ancestors, blob_id
@@ -92,6 +92,8 @@ class PatchResult:
     after_conflict: bool = False  # an earlier patch of the series did not apply
     touches_failed: bool = False  # it touches a file an earlier failed patch touched
     offsets: tuple[HunkOffset, ...] = ()
+    # What it did to the tree, path -> entry (None: removed); empty when it did not apply.
+    changes: Mapping[str, Entry | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def applies(self) -> bool:
@@ -106,6 +108,25 @@ class ApplyResult:
     commit: str
     base_tree: str
     patches: tuple[PatchResult, ...]
+    # The series' paths in the base, and the trees edited in memory (``apply_series``'s result only).
+    base_files: Mapping[str, Entry | None] = field(default_factory=dict, compare=False, repr=False)
+    trees: Trees | None = field(default=None, compare=False, repr=False)
+
+    def file_after(self, number: int, path: str) -> tuple[str, bytes] | None:
+        """(blob id, content) of one of the series' paths once patches 1..``number`` applied (0: in
+        the base), None when no file is there: from memory, with nothing written or asked of git."""
+        entry = self.base_files[path]
+        for r in self.patches[:number]:
+            entry = r.changes.get(path, entry)
+        if entry is None or entry[0] in (TREE_MODE, _GITLINK) or self.trees is None:
+            return None
+        return entry[1], self.trees.blob(entry[1])
+
+    def write(self) -> None:
+        """Write the new blobs and trees into the scratch store (what ``write=True`` does), for a step
+        that reads them from git; those written already are not written again."""
+        if self.trees is not None:
+            self.trees.write()
 
     @property
     def applies(self) -> bool:
@@ -451,8 +472,10 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch], *, write: 
     the new blobs and trees are written into the scratch store too, for callers that go on to
     read them (diffstat, cover, export, range-diff, rebase).  ``check`` only needs the ids."""
     store.require_scratch()
-    commit, trees = Trees.load(store, base, {path for p in patches for fc in p.files for path in fc.paths})
+    paths = {path for p in patches for fc in p.files for path in fc.paths}
+    commit, trees = Trees.load(store, base, paths)
     base_tree = trees.root
+    base_files = {path: trees.get(path) for path in paths}
     sections = [[_section(fc) for fc in p.files] for p in patches]
     applier = _Applier(trees)
     tree = base_tree
@@ -497,12 +520,14 @@ def apply_series(store: GitRepo, base: str, patches: Sequence[Patch], *, write: 
             number=number, patch=patch, status=status, tree=tree, problems=problems,
             after_conflict=any(r.status is Status.CONFLICT for r in results),
             touches_failed=bool(failed_paths & set(patch.paths)), offsets=offsets,
+            changes=changes if changes is not None and status is not Status.CONFLICT else {},
         ))
         if status is Status.CONFLICT:
             failed_paths |= set(patch.paths)
     if write:
         trees.write()
-    return ApplyResult(base=base, commit=commit, base_tree=base_tree, patches=tuple(results))
+    return ApplyResult(base=base, commit=commit, base_tree=base_tree, patches=tuple(results),
+                       base_files=base_files, trees=trees)
 
 
 # -- the reference: git apply --cached on a scratch index ---------------------------------

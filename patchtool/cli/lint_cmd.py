@@ -119,19 +119,19 @@ def lint_cmd(
     from patchtool.lint import fix_recipients, lint_series
     from patchtool.seriesdir import read_series, write_series
 
-    folder = series_path(series)
-    loaded = read_series(folder)
-    git = optional_repo(repo, required=base is not None)
-    if git is None:
-        typer.echo("patchtool: no git repository here: only the checks that need none are run", err=True)
-    with cache.disabled() if no_cache else contextlib.nullcontext():
+    with cache.disabled() if no_cache else contextlib.nullcontext():  # the stored patches' parses too
+        folder = series_path(series)
+        loaded = read_series(folder)
+        git = optional_repo(repo, required=base is not None)
+        if git is None:
+            typer.echo("patchtool: no git repository here: only the checks that need none are run", err=True)
         if sys.stderr.isatty() and not json and git is not None:
             report = _with_progress(loaded, git, base, profile)
         else:
             report = lint_series(loaded, git, base, profile=profile)
-    if fix:
-        fixed, report = fix_recipients(loaded, report)
-        if fixed is not loaded:
-            write_series(fixed, folder)
+        if fix:
+            fixed, report = fix_recipients(loaded, report)
+            if fixed is not loaded:
+                write_series(fixed, folder)
     typer.echo(render.to_json(report_json(report, loaded.version)) if json else report_text(report))
     return 1 if report.has_errors else 0

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from patchtool import cache
 from patchtool.gitrepo import children_stopped
 from patchtool.lint.background import Background
-from patchtool.lint.findings import Context, Finding, Severity
+from patchtool.lint.findings import Context, Finding, Severity, Skipped
 from patchtool.mailfmt import render_patch
 from patchtool.tempdirs import interrupts_held, temp_dir
 
@@ -116,14 +116,16 @@ def _valid(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(line, str) for line in value)
 
 
-def check(ctx: Context, on_done: Callable[[int], None] | None = None) -> Iterator[Finding]:
-    """checkpatch's findings; ``on_done(k)`` after each batch of ``k`` patches (for a progress bar)."""
+def check(ctx: Context, on_done: Callable[[int], None] | None = None) -> Iterator[Finding | Skipped]:
+    """checkpatch's findings; ``on_done(k)`` after each batch of ``k`` patches (for a progress bar);
+    Skipped when the tree it would come from has none."""
     repo, base = ctx.repo, ctx.tools or ctx.base
     if repo is None or base is None or not ctx.series.patches:
         return
     wanted = [f"{base}:{path}" for path in (SCRIPT, *SUPPORT)]
     ids = repo.object_ids(wanted)
     if ids.get(wanted[0], ("", ""))[1] != "blob":
+        yield Skipped("checkpatch", f"no {SCRIPT} in the {'base' if ctx.base else 'repository'}")
         return
     total = ctx.series.total
     mails = {n: mail_bytes(ctx, n) for n in range(1, total + 1)}
@@ -202,7 +204,7 @@ def _run(ctx: Context, base: str, todo: list[int], mails: dict[int, bytes],
         return _in_threads(run, _batches(todo, count), workers, on_done)
 
 
-class Running(Background[Finding]):
+class Running(Background[Finding | Skipped]):
     """``check`` started in a thread of its own, so that its perls run while lint does the rest (the
     parse of MAINTAINERS, kernel-doc, applying the series): on 2 cores a cold lint is then as long
     as its longer half, not the sum."""

@@ -53,7 +53,8 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Applied:
-    """The series applied in a scratch object store: the trees the kdoc and maintainers checks read.
+    """The series applied on the base: the files kernel-doc reads (from memory) and the trees the
+    MAINTAINERS check of new files reads (written into the scratch store when it runs).
 
     Valid only while the scratch store is open (``lint_series`` runs those checks inside it).
     """

@@ -93,30 +93,26 @@ def check(ctx: Context) -> Iterator[Finding | Skipped]:
     if applied is None or base is None:
         return
     store, result = applied.store, applied.result
-    # (patch number, "b" or "a", path, tree) for every copy kernel-doc reads
-    copies: list[tuple[int, str, str, str]] = []
-    before = result.base_tree
+    # (patch number, "b" or "a", path, the patches applied before that copy) for every copy kernel-doc reads
+    copies: list[tuple[int, str, str, int]] = []
     for r in result.patches:
         if r.status is Status.CONFLICT:
             break
         for fc in r.patch.files:
             if fc.kind in (ChangeKind.MODIFY, ChangeKind.DELETE) and fc.old_path and _DOC_FILE.search(fc.old_path):
-                copies.append((r.number, "b", fc.old_path, before))
+                copies.append((r.number, "b", fc.old_path, r.number - 1))
             if fc.kind in (ChangeKind.ADD, ChangeKind.MODIFY) and fc.new_path and _DOC_FILE.search(fc.new_path):
-                copies.append((r.number, "a", fc.new_path, r.tree))
-        before = r.tree
+                copies.append((r.number, "a", fc.new_path, r.number))
     if not copies:
         return
     entries = _tool_entries(store, base)
     if not any(path == SCRIPT for _, _, path in entries):
         yield Skipped("kdoc", f"no {SCRIPT} in the base")
         return
-    blobs = store.read_objects(f"{tree}:{path}" for _, _, path, tree in copies)
-    files: list[tuple[str, str, bytes]] = []  # (name kernel-doc sees, blob id, content)
-    for n, side, path, tree in copies:
-        got = blobs.get(f"{tree}:{path}")
-        if got is not None and got[1] == "blob":
-            files.append((f"{side}{n}/{path}", got[0], got[2]))
+    files: list[tuple[str, str, bytes]] = []  # (name kernel-doc sees, blob id, content): the applier's
+    for n, side, path, applied_before in copies:
+        if (got := result.file_after(applied_before, path)) is not None:
+            files.append((f"{side}{n}/{path}", *got))
 
     missing: list[str] = []  # the interpreter the script wants, when it is not installed
 

@@ -65,6 +65,7 @@ def check(ctx: Context) -> Iterator[Finding | Skipped]:
         yield Skipped("maintainers", "the series does not apply: MAINTAINERS after it unknown")
         return
     store = ctx.applied.store
+    ctx.applied.result.write()  # git reads the tree after the series from here on
     table = maintainers_at(store, tree, only_paths=files)
     if table is None:
         yield Skipped("maintainers", "no MAINTAINERS in the tree")

@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING
 
 from patchtool.errors import BadInput
 from patchtool.model import Cover, Patch, PostedMail, Posting, Series
-from patchtool.sources.mail import Mail, is_format_patch
-from patchtool.subject import find_footers, numbering_problem
 
 if TYPE_CHECKING:
     from patchtool.model import Person
+    from patchtool.sources.mail import Mail
     from patchtool.sources.replies import TrailerReport
 
 
@@ -42,6 +41,8 @@ def assemble(
     ``mails``: every mail the source held, for the posting record of the
     cover and the patches that were received mails.
     """
+    from patchtool.subject import find_footers, numbering_problem  # imports' only: a folder read needs neither
+
     # A broken or hostile n/N is refused before anything walks 1..N.
     for subject in [*([cover.subject] if cover is not None else []), *(p.subject for p in patches)]:
         if problem := numbering_problem(subject):
@@ -106,12 +107,16 @@ def assemble(
 
 def _as_format_patch(patch: Patch) -> Patch:
     """A received mail's patch loses the bytes it came in: writers render it as format-patch does."""
+    from patchtool.sources.mail import is_format_patch
+
     return replace(patch, raw=None) if patch.raw is not None and not is_format_patch(patch.raw) else patch
 
 
 def _posted(version: int, cover: Mail | None, ordered: Sequence[Patch], mails: Sequence[Mail]
             ) -> Mapping[int, Posting]:
     """``[[posted.vN]]`` of the received mails: the cover (0) and each patch, by Message-Id."""
+    from patchtool.sources.mail import is_format_patch
+
     received = {m.message_id: m for m in (*mails, *([cover] if cover else []))
                 if m.message_id and not is_format_patch(m.raw)}
     numbered = [(0, cover.message_id if cover else None)] + [(n, p.message_id) for n, p in enumerate(ordered, 1)]

@@ -9,12 +9,15 @@ is the cover letter.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from patchtool.errors import BadInput
 from patchtool.model import Patch
 from patchtool.model import Series as Series
 from patchtool.sources import assemble
-from patchtool.sources.mail import Mail, cover_from_mail, patch_from_mail, read_mail
+
+if TYPE_CHECKING:
+    from patchtool.sources.mail import Mail
 
 PATCH_SUFFIXES = (".patch", ".diff", ".eml", ".mbox")
 
@@ -47,6 +50,8 @@ def patch_files(folder: Path) -> list[Path]:
 
 
 def read_folder(folder: Path, *, name: str) -> Series:
+    from patchtool.sources.mail import cover_from_mail, patch_from_mail, read_mail  # reading a quilt file needs none
+
     files = patch_files(folder)
     if not files:
         raise BadInput("no patch files (*.patch) in this folder", source=str(folder))
