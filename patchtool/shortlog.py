@@ -17,6 +17,7 @@ Pure: no git, no files.  The caller says which ``.mailmap`` text applies.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,9 +41,12 @@ SHORTLOG_W = Layout(indent1=6, indent2=9, width=76)  # `git shortlog -w` default
 # -- .mailmap --------------------------------------------------------------------
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _fold(text: str) -> str:
     """strcasecmp's folding: ASCII letters only."""
-    return "".join(c.lower() if c.isascii() else c for c in text)
+    return text.translate(_ASCII_LOWER)
 
 
 @dataclass(frozen=True)
@@ -60,13 +64,16 @@ class Mailmap:
     simple: tuple[tuple[str, _Mapping], ...] = ()
     by_name: tuple[tuple[str, str, _Mapping], ...] = ()
 
+    @functools.cached_property
+    def _lookup(self) -> tuple[dict[str, _Mapping], dict[tuple[str, str], _Mapping]]:
+        return dict(self.simple), {(e, n): m for e, n, m in self.by_name}
+
     def map(self, name: str, email: str) -> tuple[str, str]:
         """The (name, email) git shows for an author, as ``map_user()`` in mailmap.c."""
         key = _fold(email)
-        simple = dict(self.simple)
+        simple, named = self._lookup
         if key not in simple:
             return name, email
-        named = {(e, n): m for e, n, m in self.by_name}
         found = named.get((key, _fold(name))) or simple[key]
         return (found.name if found.name is not None else name,
                 found.email if found.email is not None else email)

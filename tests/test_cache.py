@@ -246,7 +246,7 @@ def test_a_warm_lint_prints_the_cold_findings_and_runs_no_checkpatch(
     warm = lint_json(capsys, *args)
     assert warm == cold
     assert len(runs(log)) == before  # no perl this time
-    assert len(entries(_own_cache, "checkpatch.v1")) == 9 and entries(_own_cache, "subject-history.v2")
+    assert len(entries(_own_cache, "checkpatch.v1")) == 9 and entries(_own_cache, "subject-history.v3")
     # --no-cache: checkpatch runs again, and the same report comes out
     assert lint_json(capsys, *args, "--no-cache") == cold
     assert set().union(*runs(log)[before:]) == ALL
@@ -352,7 +352,7 @@ def test_no_cache_writes_nothing(demo: Path, capsys: Capsys, _own_cache: Path,
     assert not _own_cache.exists()
     monkeypatch.delenv(cache.NO_CACHE_ENV)
     lint_json(capsys, str(EXAMPLE), "--repo", str(demo))
-    assert entries(_own_cache, "subject-history.v2")
+    assert entries(_own_cache, "subject-history.v3")
 
 
 def test_the_demos_lint_takes_no_cache_too(tmp_path: Path, capsys: Capsys, _own_cache: Path) -> None:
@@ -530,10 +530,18 @@ def test_the_history_is_read_from_the_cache(history: tuple[GitRepo, list[str]]) 
     groups = [["fs/a.c"], [], ["net/core/y.c", "doc"]]
     cold = subjects.histories(git, head, groups)
     assert cold[1] == [] and cold[0][0] == "fs, net: late change 3"
-    since = subjects.window_start(git, head, subjects.WINDOW_DAYS)
-    cache.put("subject-history.v2", [head, subjects.HISTORY, json.dumps(groups), "", since or ""],
+    cache.put("subject-history.v3", [head, subjects.HISTORY, json.dumps(groups), "", subjects.WINDOW_DAYS],
               [["planted: x"], [], []])
+    asked: list[tuple[str, ...]] = []
+    real = git.run
+
+    def counted(*args: str, **kw: object) -> bytes:
+        asked.append(args)
+        return real(*args, **kw)  # type: ignore[arg-type]
+    git.run = counted  # type: ignore[method-assign]
     assert subjects.histories(git, head, groups) == [["planted: x"], [], []]
+    assert asked == []  # not even the base's date: the commit and the window's days are the key
+    git.run = real  # type: ignore[method-assign]
     assert subjects.histories(git, head, groups[:1]) == cold[:1]  # other paths: another entry
 
 

@@ -180,3 +180,10 @@ def test_generated_subjects_match_git(tmp_path_factory: object, subjects: list[t
         make_commits(repo, commits)
         assert ours(commits, SHORTLOG_W) == git_shortlog_w(repo)
         assert ours(commits, FORMAT_PATCH) == git_cover_shortlog(repo)
+
+
+@given(st.text())
+def test_mailmap_folding_is_strcasecmps_ascii_only(text: str) -> None:
+    from patchtool.shortlog import _fold
+
+    assert _fold(text) == "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)

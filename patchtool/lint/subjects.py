@@ -118,14 +118,16 @@ def histories(repo: GitRepo, base: str, groups: Sequence[Sequence[str]], limit: 
     paths, cached by (base commit, groups, limit, window)."""
     if not any(groups):
         return [[] for _ in groups]
-    since = window_start(repo, base, window)
-    parts = [base, limit, json.dumps([list(g) for g in groups]), _shallow(repo), since or ""]
+    # The window's start is the base commit's date less the window: the commit and the days say it, so a
+    # warm run asks git nothing.
+    parts = [base, limit, json.dumps([list(g) for g in groups]), _shallow(repo), "" if window is None else window]
 
     def valid(value: Any) -> bool:
         return (isinstance(value, list) and len(value) == len(groups)
                 and all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in value))
 
-    return cache.memo("subject-history.v2", parts, lambda: _walk_all(repo, base, groups, limit, since), valid)
+    return cache.memo("subject-history.v3", parts,
+                      lambda: _walk_all(repo, base, groups, limit, window_start(repo, base, window)), valid)
 
 
 def window_start(repo: GitRepo, base: str, window: int | None) -> int | None:
