@@ -608,8 +608,8 @@ def test_maintainers_warm_parse_answers_as_the_cold_one_without_reading_the_file
     plain = _answers(SERIES_PATHS)
     monkeypatch.delenv(cache.NO_CACHE_ENV)
     cold = _answers(SERIES_PATHS)
-    assert list((_own_cache / "maintainers-drafts.v1").rglob("*.bin"))
-    assert entries(_own_cache, "maintainers-prefilter.v1")
+    assert list((_own_cache / "maintainers-drafts.v2").rglob("*.bin"))
+    assert list((_own_cache / "maintainers-kept.v1").rglob("*.bin"))
     reads: list[int] = []
     real = table._read_drafts
     monkeypatch.setattr(table, "_read_drafts", lambda *a: reads.append(1) or real(*a))
@@ -621,6 +621,21 @@ def test_maintainers_warm_parse_answers_as_the_cold_one_without_reading_the_file
     assert reads == [1]  # the NO_CACHE run's own read
 
 
+def test_a_warm_parse_for_a_series_loads_only_the_sections_it_can_reach(_own_cache: Path) -> None:
+    from patchtool.maintainers import parse_maintainer_files
+
+    text, paths = MAINTAINERS_FILE.read_text(), ["fs/io_uring.c"]
+    cold = parse_maintainer_files([("MAINTAINERS", text)], only_paths=paths)
+    warm = parse_maintainer_files([("MAINTAINERS", text)], only_paths=paths)
+    drafts = warm.sections._plain  # type: ignore[attr-defined]
+    assert drafts._all is None and 0 < len(drafts._known) < len(drafts)
+    assert [[m.section for m in warm.sections_for(p)] for p in paths] == \
+        [[m.section for m in cold.sections_for(p)] for p in paths]
+    assert drafts._all is None  # answering for the series' paths read no other section
+    assert tuple(warm.sections) == tuple(cold.sections)  # listing them all loads the rest
+    assert drafts._all is not None
+
+
 def _marshalled(value: object) -> bytes:
     import hashlib
     import marshal
@@ -630,8 +645,7 @@ def _marshalled(value: object) -> bytes:
 
 
 @pytest.mark.parametrize("garbage", [
-    b"", b"\x00garbage", b'{"kind": "maintainers-prefilter.v1", "value": ["x"]}',
-    b'{"kind": "maintainers-prefilter.v1", "value": 7}',
+    b"", b"\x00garbage", _marshalled(("0" * 64, {0: (1, 2)})), _marshalled(("0" * 64, 1, (), {}, (), b"x")),
     _marshalled(("0" * 64, (("A", 1, ((1, "F", "x"),), False),), ())),  # whole, checksummed, another file's
     _marshalled((1, 2, 3)), _marshalled(((1, 2),)), _marshalled("text")])
 def test_maintainers_cache_entries_of_another_shape_are_read_afresh(_own_cache: Path, garbage: bytes) -> None:

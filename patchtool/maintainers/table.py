@@ -243,15 +243,15 @@ def parse_maintainer_files(
     text, lines = _Lines.join(files)
     problems: list[ParseProblem] = []
     index = _Index()
-    plain, problems, wanted = _cached_drafts(text, only_paths)
+    plain, problems, wanted, keywords = _cached_drafts(text, only_paths)
     problems = [ParseProblem(line, p.message, file) for p in problems for file, line in [lines.locate(p.line)]]
     sections = _Sections(plain, lines)
-    for number, (name, first, fields, skip_people) in enumerate(plain):
-        if wanted is not None and not skip_people and number not in wanted:
-            for line, letter, value in fields:  # built when read (``_Sections``)
-                if letter == "K":  # keywords match patch text, not paths: always kept
-                    index.add_keyword(number, line, value)
+    for number in range(len(plain)):
+        if wanted is not None and number not in wanted:  # built when read (``_Sections``)
+            for line, value in keywords.get(number, ()):  # keywords match patch text, not paths: always kept
+                index.add_keyword(number, line, value)
             continue
+        name, first, fields, skip_people = plain[number]
         draft = _Draft(name, first, list(fields), skip_people)
         draft.file, draft.line = lines.locate(draft.line)
         if draft.skip_people:  # get_maintainer.pl names it after its first line as it stores it
@@ -297,42 +297,83 @@ def parse_maintainer_files(
 _Plain = tuple[str, int, tuple[tuple[int, str, str], ...], bool]  # a _Draft as cached: name, line, fields, skip
 
 
-def _cached_drafts(text: str, only_paths: Iterable[str] | None) -> tuple[Sequence[_Plain], list[ParseProblem],
-                                                                         set[int] | None]:
-    """``_read_drafts`` of ``text`` and, with ``only_paths``, the numbers of the drafts ``_prefilter``
-    keeps: from the cache (``patchtool.cache``) when this text was read before, keyed by its sha256
-    (so by the blob ids of the MAINTAINERS files joined in it) and the paths.  Reading the kernel's
-    20,000 lines costs 0.1 s and testing their 2,600 sections for a series as much; loading what
-    they gave (a ``marshal`` of plain tuples), a few milliseconds."""
+class _Drafts(Sequence[_Plain]):
+    """Every section's draft, as cached: the ones a series can reach given, the rest loaded (a
+    ``marshal`` of all 2,600 of the kernel's) only when one of them is first read."""
+
+    def __init__(self, count: int, known: dict[int, _Plain], everything: bytes) -> None:
+        self._count, self._known, self._everything = count, known, everything
+        self._all: Sequence[_Plain] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, at: int) -> _Plain: ...
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[_Plain]: ...
+
+    def __getitem__(self, at: int | slice) -> _Plain | Sequence[_Plain]:
+        if isinstance(at, int) and at in self._known:
+            return self._known[at]
+        if self._all is None:
+            self._all = marshal.loads(self._everything)
+        return self._all[at]
+
+
+_Keywords = dict[int, tuple[tuple[int, str], ...]]  # section number -> its K: values (line, value)
+
+
+def _cached_drafts(text: str, only_paths: Iterable[str] | None
+                   ) -> tuple[Sequence[_Plain], list[ParseProblem], set[int] | None, _Keywords]:
+    """``_read_drafts`` of ``text``, its problems, and, with ``only_paths``, the numbers of the drafts
+    ``_prefilter`` keeps (with the anonymous first section, always built) and every section's K: values:
+    from the cache (``patchtool.cache``) when this text was read before, keyed by its sha256 (so by the
+    blob ids of the MAINTAINERS files joined in it) and the paths.  Reading the kernel's 20,000 lines
+    costs 0.1 s and testing their 2,600 sections for a series as much; loading what they gave (a
+    ``marshal`` of plain tuples: the kept drafts alone, the others only if one is read), a millisecond."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-    drafts = problems = None
-    if (stored := cache.get_bytes("maintainers-drafts.v1", [digest])) is not None:
+    entry = None
+    if (stored := cache.get_bytes("maintainers-drafts.v2", [digest])) is not None:
         try:
-            of, plain, found = marshal.loads(stored)
+            of, count, found, keywords, skipped, everything = marshal.loads(stored)
             if of != digest:  # another text's entry (a file copied over this one): a miss
                 raise ValueError(of)
-            if not isinstance(plain, tuple) or not all(isinstance(d, tuple) and len(d) == 4 for d in plain):
-                raise TypeError(type(plain))
-            drafts = plain
-            problems = [ParseProblem(line, message) for line, message in found]
+            if not (isinstance(count, int) and isinstance(keywords, dict) and isinstance(everything, bytes)):
+                raise TypeError(type(keywords))
+            entry = count, [ParseProblem(line, message) for line, message in found], keywords, set(skipped), everything
         except (ValueError, TypeError, EOFError):  # written by another shape of this code: read afresh
-            drafts = problems = None
-    if drafts is None or problems is None:
-        problems = []
+            entry = None
+    drafts: Sequence[_Plain] | None = None
+    if entry is None:
+        problems: list[ParseProblem] = []
         drafts = tuple((d.name, d.line, tuple(d.fields), d.skip_people) for d in _read_drafts(text, problems))
-        cache.put_bytes("maintainers-drafts.v1", [digest], marshal.dumps((
-            digest, drafts, tuple((p.line, p.message) for p in problems))))
+        keywords = {n: k for n, (_name, _line, fields, _skip) in enumerate(drafts)
+                    if (k := tuple((line, value) for line, letter, value in fields if letter == "K"))}
+        skipped = {n for n, d in enumerate(drafts) if d[3]}
+        everything = marshal.dumps(drafts)
+        entry = len(drafts), problems, keywords, skipped, everything
+        cache.put_bytes("maintainers-drafts.v2", [digest], marshal.dumps((
+            digest, len(drafts), tuple((p.line, p.message) for p in problems), keywords, tuple(skipped), everything)))
+    count, problems, keywords, skipped, everything = entry
     if only_paths is None:
-        return drafts, problems, None
+        return drafts if drafts is not None else marshal.loads(everything), problems, None, keywords
     paths = sorted(set(only_paths))
-
-    def keep() -> list[int]:
+    kept = None
+    if (stored := cache.get_bytes("maintainers-kept.v1", [digest, *paths])) is not None:
+        try:
+            of, kept = marshal.loads(stored)
+            if of != digest or not isinstance(kept, dict) or not all(
+                    isinstance(n, int) and isinstance(d, tuple) and len(d) == 4 for n, d in kept.items()):
+                raise ValueError(of)
+        except (ValueError, TypeError, EOFError):
+            kept = None
+    if kept is None:
+        every = drafts if drafts is not None else marshal.loads(everything)
         could_match = _prefilter(paths)
-        return [i for i, (_name, _line, fields, _skip) in enumerate(drafts) if could_match(fields)]
-
-    wanted = cache.memo("maintainers-prefilter.v1", [digest, *paths], keep,
-                        valid=lambda v: isinstance(v, list) and all(isinstance(i, int) for i in v))
-    return drafts, problems, set(wanted)
+        kept = {i: d for i, d in enumerate(every) if i in skipped or could_match(d[2])}
+        cache.put_bytes("maintainers-kept.v1", [digest, *paths], marshal.dumps((digest, kept)))
+    return _Drafts(count, kept, everything), problems, set(kept), keywords
 
 
 def ancestor_dirs(paths: Iterable[str]) -> set[str]:
