@@ -285,6 +285,24 @@ def _series(repo: Repo, edit, tmp: Path) -> list[Path]:
     return mails
 
 
+def test_an_empty_file_is_no_rename_for_the_threeway(repo: Repo, tmp_path: Path) -> None:
+    """merge-ort sets rename_empty = 0: once a patch emptied a file the base renamed, the next patch's
+    3-way finds no rename for the empty pre-image, and git am -3 stops there (hypothesis found it)."""
+    repo.write("a.c", "}\n}\n}\n")
+    repo.write("b.c", "}\n}\n}")
+    repo.commit("base")
+    repo.git("tag", "orig")
+    repo.git("checkout", "-q", "-b", "topic")
+    for text in ("", "}\n", "}\n}"):
+        repo.write("a.c", text)
+        repo.commit(f"a.c: {text!r}")
+    mails = format_patches(repo, "orig..topic", tmp_path / "mails")
+    repo.git("checkout", "-q", "-b", "upstream", "orig")
+    repo.git("mv", "a.c", "a.c.old")
+    repo.commit("upstream renames a.c")
+    assert check_against_git(repo, "upstream", mails, tmp_path / "wt")[:2] == ["3way", "conflict"]
+
+
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="known divergence: when a patch's file is gone from the base, the 3-way looks for where "
                           "it went beside it (its folder) only, never the whole tree; git am -3 searches every file")

@@ -341,10 +341,12 @@ class GitRepo(History, Config):
     def find_renames(self, old_tree: str, new_tree: str, *, limit: int = 7000) -> dict[str, str]:
         """old path -> new path for the files ``diff-tree -M`` sees renamed between two trees.
 
-        ``limit`` is merge-recursive's default rename limit, so the answer is the
-        one ``git am -3``'s merge would find.
+        ``limit`` is merge-recursive's default rename limit and empty files are
+        no renames (merge-ort sets ``rename_empty = 0``), so the answer is the one
+        ``git am -3``'s merge would find.
         """
-        out = self.run("diff-tree", "-r", "-z", "-M", f"-l{limit}", "--diff-filter=R", old_tree, new_tree)
+        out = self.run("diff-tree", "-r", "-z", "-M", f"-l{limit}", "--no-rename-empty", "--diff-filter=R",
+                       old_tree, new_tree)
         fields = out.decode("utf-8", "surrogateescape").split("\x00")
         renames: dict[str, str] = {}
         i = 0
