@@ -196,7 +196,7 @@ def assert_stopped_cleanly(run: Run, elapsed: float) -> tuple[str, str]:
     assert "Traceback" not in err and "Traceback" not in out, err
     assert run.proc.returncode == 130, (run.proc.returncode, err)
     assert elapsed < 1.0, f"exit {elapsed:.2f} s after the first SIGINT"
-    assert run.scratch() == [], "scratch folders left behind"
+    assert run.scratch() == [], ("scratch folders left behind", run.scratch(), err)
     assert leftover == [], f"processes of the run still alive: {leftover}"
     assert err.rstrip().endswith("patchtool: interrupted"), err
     return out, err
