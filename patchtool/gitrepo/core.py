@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from patchtool.tempdirs import interrupts_held
+
 # Variables that would point our git calls at another repository, index or
 # object store than the one we mean.  pre-commit scrubs the same set.
 _SCRUBBED = (
@@ -79,30 +81,43 @@ def _kill(proc: subprocess.Popen[bytes], own_group: bool) -> None:
             proc.kill()
 
 
+def _stop(proc: subprocess.Popen[bytes], own_group: bool) -> None:
+    _kill(proc, own_group)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=1)  # reaped, so nothing of ours is left when we exit
+
+
 def _run_process(argv: Sequence[str], *, input: bytes | None = None, env: Mapping[str, str],
                  cwd: Path | str | None, own_group: bool = False) -> subprocess.CompletedProcess[bytes]:
     """``subprocess.run(argv, capture_output=True)``, registered while it runs; killed (with its
     group) when the wait is interrupted."""
-    with _children.lock:
-        if _children.stopping:
-            raise KeyboardInterrupt("interrupted: no new process")
-        proc = subprocess.Popen(list(argv), stdin=subprocess.PIPE if input is not None else None,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
-                                process_group=0 if own_group else None)
-        _children.live[proc] = own_group
-        proc._sigint_wait_secs = 0  # on a KeyboardInterrupt, communicate() would give it 0.25 s: we kill it now
+    proc: subprocess.Popen[bytes] | None = None
     try:
+        # A Ctrl-C while Popen forks and execs would leave a child no one knows of, still writing (into a
+        # temporary folder its caller then fails to remove): it waits until the child is registered,
+        # and then kills it below like one that came during the wait.
+        with interrupts_held(), _children.lock:
+            if _children.stopping:
+                raise KeyboardInterrupt("interrupted: no new process")
+            proc = subprocess.Popen(list(argv), stdin=subprocess.PIPE if input is not None else None,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
+                                    process_group=0 if own_group else None)
+            _children.live[proc] = own_group
+            proc._sigint_wait_secs = 0  # on a KeyboardInterrupt, communicate() would give it 0.25 s: we kill it
         with proc:
             try:
                 out, err = proc.communicate(input)
             except BaseException:
-                _kill(proc, own_group)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=1)  # reaped, so nothing of ours is left when we exit
+                _stop(proc, own_group)  # before ``with proc`` ends: its exit would wait for it
                 raise
+    except BaseException:
+        if proc is not None and proc.returncode is None:  # the Ctrl-C held while it started
+            _stop(proc, own_group)
+        raise
     finally:
-        with _children.lock:
-            _children.live.pop(proc, None)
+        if proc is not None:
+            with _children.lock:
+                _children.live.pop(proc, None)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
