@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import re
 import tempfile
@@ -121,6 +122,28 @@ def put_bytes(kind: str, parts: Iterable[Part], data: bytes) -> None:
     top = root()
     if top is not None and len(data) <= MAX_BYTES // 8:
         _write(top, _path(top, kind, key(kind, parts), ".bin"), hashlib.sha256(data).digest() + data)
+
+
+def get_marshal(kind: str, parts: Iterable[Part]) -> Any:
+    """The value ``put_marshal`` stored for (kind, parts), or None (a miss, or bytes that do not load);
+    the caller checks its shape."""
+    data = get_bytes(kind, parts)
+    if data is None:
+        return None
+    try:
+        return marshal.loads(data)
+    except (ValueError, TypeError, EOFError):
+        return None
+
+
+def put_marshal(kind: str, parts: Iterable[Part], value: Any) -> None:
+    """Store ``value`` (plain tuples, lists, dicts, str, bytes, numbers) as a ``marshal``; nothing when it
+    cannot be."""
+    try:
+        data = marshal.dumps(value)
+    except ValueError:
+        return
+    put_bytes(kind, parts, data)
 
 
 def _write(top: Path, path: Path, data: bytes) -> None:

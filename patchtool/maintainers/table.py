@@ -334,15 +334,15 @@ def _cached_drafts(text: str, only_paths: Iterable[str] | None
     ``marshal`` of plain tuples: the kept drafts alone, the others only if one is read), a millisecond."""
     digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
     entry = None
-    if (stored := cache.get_bytes("maintainers-drafts.v2", [digest])) is not None:
+    if (stored := cache.get_marshal("maintainers-drafts.v2", [digest])) is not None:
         try:
-            of, count, found, keywords, skipped, everything = marshal.loads(stored)
+            of, count, found, keywords, skipped, everything = stored
             if of != digest:  # another text's entry (a file copied over this one): a miss
                 raise ValueError(of)
             if not (isinstance(count, int) and isinstance(keywords, dict) and isinstance(everything, bytes)):
                 raise TypeError(type(keywords))
             entry = count, [ParseProblem(line, message) for line, message in found], keywords, set(skipped), everything
-        except (ValueError, TypeError, EOFError):  # written by another shape of this code: read afresh
+        except (ValueError, TypeError):  # written by another shape of this code: read afresh
             entry = None
     drafts: Sequence[_Plain] | None = None
     if entry is None:
@@ -353,26 +353,26 @@ def _cached_drafts(text: str, only_paths: Iterable[str] | None
         skipped = {n for n, d in enumerate(drafts) if d[3]}
         everything = marshal.dumps(drafts)
         entry = len(drafts), problems, keywords, skipped, everything
-        cache.put_bytes("maintainers-drafts.v2", [digest], marshal.dumps((
-            digest, len(drafts), tuple((p.line, p.message) for p in problems), keywords, tuple(skipped), everything)))
+        cache.put_marshal("maintainers-drafts.v2", [digest], (
+            digest, len(drafts), tuple((p.line, p.message) for p in problems), keywords, tuple(skipped), everything))
     count, problems, keywords, skipped, everything = entry
     if only_paths is None:
         return drafts if drafts is not None else marshal.loads(everything), problems, None, keywords
     paths = sorted(set(only_paths))
     kept = None
-    if (stored := cache.get_bytes("maintainers-kept.v1", [digest, *paths])) is not None:
+    if (stored := cache.get_marshal("maintainers-kept.v1", [digest, *paths])) is not None:
         try:
-            of, kept = marshal.loads(stored)
+            of, kept = stored
             if of != digest or not isinstance(kept, dict) or not all(
                     isinstance(n, int) and isinstance(d, tuple) and len(d) == 4 for n, d in kept.items()):
                 raise ValueError(of)
-        except (ValueError, TypeError, EOFError):
+        except (ValueError, TypeError):
             kept = None
     if kept is None:
         every = drafts if drafts is not None else marshal.loads(everything)
         could_match = _prefilter(paths)
         kept = {i: d for i, d in enumerate(every) if i in skipped or could_match(d[2])}
-        cache.put_bytes("maintainers-kept.v1", [digest, *paths], marshal.dumps((digest, kept)))
+        cache.put_marshal("maintainers-kept.v1", [digest, *paths], (digest, kept))
     return _Drafts(count, kept, everything), problems, set(kept), keywords
 
 

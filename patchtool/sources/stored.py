@@ -16,7 +16,6 @@ that does not parse raises its BadInput on every run.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import sys
 from dataclasses import fields
 from importlib.util import find_spec
@@ -59,15 +58,15 @@ def parser_stamp() -> bytes:
 def patch_of_file(data: bytes, source: str, filename: str | None = None) -> Patch:
     """``patch_from_mail(read_mail(data, source), source, filename)``, from the cache when it holds it."""
     parts = [parser_stamp(), filename or "", data]
-    if (stored := cache.get_bytes(KIND, parts)) is not None:
+    if (stored := cache.get_marshal(KIND, parts)) is not None:
         try:
-            return from_plain(marshal.loads(stored), data)
-        except (ValueError, TypeError, EOFError, IndexError, AttributeError):
+            return from_plain(stored, data)
+        except (ValueError, TypeError, IndexError, AttributeError):
             pass  # not what this code writes: parse afresh
     from patchtool.sources.mail import patch_from_mail, read_mail
 
     patch = patch_from_mail(read_mail(data, source), source, filename=filename)
-    cache.put_bytes(KIND, parts, marshal.dumps(to_plain(patch, data)))
+    cache.put_marshal(KIND, parts, to_plain(patch, data))
     return patch
 
 
