@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import re
 
-import unidiff
-
 from patchtool.diffnames import (
     GIT_SPACE,
     NAME_END,
@@ -242,6 +240,8 @@ class _Walker:
 
 
 def _hunks(text: str, source: str, line: int) -> tuple[Hunk, ...]:
+    import unidiff  # here, not above: a command that reads only stored series never parses a diff
+
     try:
         parsed = unidiff.PatchSet(text)
     except unidiff.UnidiffParseError as exc:

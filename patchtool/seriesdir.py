@@ -11,7 +11,6 @@ whose surrounding whitespace ``read_series`` trimmed; the CLI prints them.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tomllib
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from patchtool import fsatomic
+from patchtool.addresses import parse_address
 from patchtool.errors import BadInput
 from patchtool.model import Cover, Patch, Person, PostedMail, Posting, Series
 from patchtool.sources.folder import read_quilt_series
@@ -32,22 +32,8 @@ _MAIL_KEYS = {"number": "number", "message-id": "message_id", "date": "date", "l
               "via": "via", "answer": "answer"}
 
 
-# ``Name <addr>`` as ``str(Person)`` writes a name with no specials: what ``parseaddr`` gives for it, read
-# without importing the stdlib's mail package (8 ms); anything else goes to ``parseaddr`` itself.
-_PLAIN_PERSON = re.compile(r'([^\x00-\x20\x7f()<>@,;:\\".\[\]]+(?: [^\x00-\x20\x7f()<>@,;:\\".\[\]]+)*) '
-                           r'<([A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*'
-                           r'@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>')
-
-
 def _person(text: str | None) -> Person | None:
-    if not text:
-        return None
-    if plain := _PLAIN_PERSON.fullmatch(text):
-        return Person(plain.group(1), plain.group(2))
-    from email.utils import parseaddr
-
-    name, addr = parseaddr(text)
-    return Person(name, addr)
+    return Person(*parse_address(text)) if text else None
 
 
 def _versions(table: Any, path: Path, key: str) -> Mapping[int, str]:

@@ -21,6 +21,7 @@ PACKAGE = ROOT / "patchtool"
 # Each module may import only patchtool modules of a lower rank (or its own package).
 RANKS = {
     "errors": 0,
+    "addresses": 0,
     "tempdirs": 0,
     "fsatomic": 1,
     "cache": 1,

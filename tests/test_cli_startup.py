@@ -17,6 +17,8 @@ import pytest
 
 from patchtool.cli import _MODULES
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "series" / "io_uring-lsm"
+
 _SCRIPT = Path(sys.executable).with_name("patchtool")
 PATCHTOOL = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-c", "from patchtool.cli import main; main()"]
 
@@ -55,6 +57,39 @@ def test_a_run_imports_only_its_command(command: str) -> None:
     loaded = set(proc.stdout.split("\n")[-2].split())
     mine = next(m for m, names in _MODULES.items() if command in names)
     assert {f"patchtool.cli.{m}" for m in _MODULES} & loaded == {f"patchtool.cli.{mine}"}
+
+
+_LOADED = """
+import sys
+from patchtool.cli import main
+main(sys.argv[1:])
+heavy = ("email", "unidiff", "jinja2", "rich", "concurrent.futures", "tomli_w")
+print(" ".join(sorted(m for m in sys.modules if m in heavy)), file=sys.stderr)
+"""
+
+
+@pytest.fixture(scope="module")
+def example_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from patchtool.demo.build import build_base_repo
+
+    base = tmp_path_factory.mktemp("example") / "linux"
+    build_base_repo(base)
+    return base
+
+
+@pytest.mark.parametrize("argv", [["check"], ["lint"], ["diffstat", "--by", "subsystem"], ["show"]])
+def test_a_warm_run_loads_no_mail_diff_template_or_terminal_library(argv: list[str], example_repo: Path,
+                                                                   tmp_path: Path) -> None:
+    # The everyday commands on a stored series, piped, the second time (the cache holds the parsed patches,
+    # MAINTAINERS, the subject history): nothing of email, unidiff, jinja2, rich, a thread pool or tomli_w.
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    env.pop("PATCHTOOL_NO_CACHE", None)
+    run = [sys.executable, "-c", _LOADED, *argv, str(EXAMPLE), *(["--repo", str(example_repo)] if argv[0] != "show"
+                                                                   else [])]
+    first, second = (subprocess.run(run, env=env, capture_output=True, text=True, timeout=120) for _ in range(2))
+    assert first.returncode in (0, 1), first.stderr
+    assert second.stderr.splitlines()[-1:] == [""], second.stderr
+    assert second.stdout == first.stdout
 
 
 def test_the_console_script_hands_over_its_whole_output_and_exit_code(tmp_path: Path) -> None:

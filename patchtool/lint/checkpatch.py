@@ -26,7 +26,6 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,7 +33,6 @@ from patchtool import cache
 from patchtool.gitrepo import children_stopped
 from patchtool.lint.background import Background
 from patchtool.lint.findings import Context, Finding, Severity, Skipped
-from patchtool.mailfmt import render_patch
 from patchtool.tempdirs import interrupts_held, temp_dir
 
 SCRIPT = "scripts/checkpatch.pl"
@@ -55,6 +53,8 @@ def mail_bytes(ctx: Context, number: int) -> bytes:
     patch = ctx.series.patches[number - 1]
     if patch.raw is not None:
         return patch.raw
+    from patchtool.mailfmt import render_patch  # with email.utils: for a stored series, never loaded
+
     return render_patch(patch, ctx.series.subject_for(number)).encode("utf-8", "surrogateescape")
 
 
@@ -82,6 +82,8 @@ def _in_threads(run: Callable[[list[int]], T], batches: list[list[int]], workers
     """``run`` on each batch in ``workers`` threads.  On any exception (a KeyboardInterrupt above all) the
     batches not started are dropped and the running perls killed before it goes on: no waiting for work
     nobody wants, and no thread left for the interpreter's exit to wait for."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed  # only when perl runs: not on a warm lint
+
     pool = ThreadPoolExecutor(max_workers=workers)
     results: list[T] = []
     try:

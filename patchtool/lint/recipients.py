@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from email.utils import getaddresses, parseaddr
 from types import EllipsisType
 
+from patchtool.addresses import address_list, parse_address
 from patchtool.lint.findings import Context, Finding, Severity
 from patchtool.maintainers import CHIEF_PENGUINS, Maintainers, Section, email_address, list_address
 from patchtool.owners import maintainers_at
@@ -46,7 +46,7 @@ class Missing:
 
 def people_of(entries: tuple[str, ...]) -> set[str]:
     """The addresses and names of To/Cc entries (``Name <a@b>``, ``a@b``, comma lists), case-folded."""
-    pairs = getaddresses(list(entries))
+    pairs = address_list(entries)
     return {addr.casefold() for _, addr in pairs if addr} | {name.casefold() for name, _ in pairs if name}
 
 
@@ -80,7 +80,7 @@ def missing(ctx: Context, table: Maintainers | EllipsisType | None = ...) -> lis
                   *(("L", e) for e in rec.lists)]
         for role, entry in wanted:
             address = list_address(entry) if role == "L" else email_address(entry)
-            name = "" if role == "L" else parseaddr(entry)[0]
+            name = "" if role == "L" else parse_address(entry)[0]
             # get_maintainer.pl's rule: a person is one name, whichever address a section gives.
             keys = {address.casefold(), name.casefold()} - {""}
             if not address or keys & present:

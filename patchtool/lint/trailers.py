@@ -7,8 +7,8 @@ The sign-off chain is ``signedoff.py`` (``verify_signedoff``), the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from email.utils import parseaddr
 
+from patchtool.addresses import parse_address
 from patchtool.lint.findings import Context, Finding, Severity
 from patchtool.model import Patch
 
@@ -25,7 +25,9 @@ def person_of(value: str) -> tuple[str, str] | None:
     stable-tree convention, not part of the address.
     """
     text = value.split(" #", 1)[0].strip()
-    name, address = parseaddr(text)
+    if "@" not in text:  # no address in it, however it is read
+        return None
+    name, address = parse_address(text)
     if "@" not in address or " " in address:
         return None
     return name, address
