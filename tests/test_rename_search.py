@@ -3,10 +3,13 @@
 ``git am -3`` pairs a pre-image path the base no longer has with its new
 name by a rename search between the pre-image tree and the base.  Ours
 looks at the files beside the missing one (the directory it was in, or the
-nearest one above that the base still has), never at the whole tree: a
-repository that lacks a blob the series does not touch (a partial clone, a
-damaged store) must give the same verdicts and trees as the full one, which
-``git am -3`` on the full repository decides.
+nearest one above that the base still has) and, for one not found there or
+found only by likeness, at the files anywhere that hold its blob or bear its
+name (git's exact and basename passes; ``GitRepo.files_like`` lists the
+tree's entries, reading no blob): it never compares the whole tree's
+contents.  A repository that lacks a blob the series does not touch (a
+partial clone, a damaged store) must give the same verdicts and trees as
+the full one, which ``git am -3`` on the full repository decides.
 """
 
 from __future__ import annotations
@@ -98,3 +101,28 @@ def test_a_base_without_the_file_is_a_conflict_without_reading_the_tree(repo: Re
     shutil.copytree(repo.path, damaged.path)
     _drop_loose(damaged, "v0.9:lib/big.c")  # same content in v1.0: one object
     assert _verdicts(damaged.path, "v0.9", load(mails)) == _verdicts(repo.path, "v0.9", load(mails))
+
+
+def test_files_like_lists_what_ls_tree_lists(repo: Repo) -> None:
+    repo.write("a.c", "one\n")
+    repo.write("lib/a.c", "two\n")
+    repo.write("lib/deep/er/a.c", "three\n")
+    repo.write("lib/b.c", "one\n")  # a.c's blob under another name
+    repo.write("a.c.old", "four\n")
+    repo.write("x a.c", "five\n")  # a name that ends like one
+    repo.write("tools/a.c/keep", "six\n")  # a folder of the name: not a file
+    (repo.path / "lib" / "link").symlink_to("a.c")
+    repo.commit("files")
+    one = repo.git("rev-parse", "HEAD:a.c").strip()
+    listing = [line.split("\t", 1) for line in repo.git("ls-tree", "-r", "--full-tree", "HEAD").splitlines()]
+    entries = {path: tuple(meta.split(" ")) for meta, path in listing}  # path -> (mode, type, id)
+
+    def want(names: set[str], oids: set[str]) -> dict[str, tuple[str, str]]:
+        return {p: (m, o) for p, (m, t, o) in sorted(entries.items())
+                if t == "blob" and (p.rpartition("/")[2] in names or o in oids)}
+
+    store = GitRepo.open(repo.path)
+    for names, oids in (({"a.c"}, set()), (set(), {one}), ({"a.c", "link"}, {one}), ({"none.c"}, set()),
+                        (set(), set())):
+        assert store.files_like("HEAD^{tree}", names, oids) == want(names, oids)
+    assert set(store.files_like("HEAD^{tree}", {"a.c"}, set())) == {"a.c", "lib/a.c", "lib/deep/er/a.c"}

@@ -4,14 +4,15 @@ This module owns deciding, patch by patch, what a series does to a base
 without a worktree or an index: which files each section reads and writes
 (new, deleted, renamed, copied, mode changes, binary, submodules), the
 hunks applied in memory with git's rules (``hunkapply``), ``git am -3``'s
-fallback, and the verdicts.  The trees live in ``apply.trees.Trees``: the
-files a series touches are read in one ``cat-file --batch`` (the blobs, and
-the trees of just the directories on their paths, never the whole tree),
-and the new blobs and trees are written at the end in one
-``fast-import`` and one ``mktree --batch``.  Call it inside
-``GitRepo.scratch()``: what it writes lands in the scratch object directory
-and lives as long as it does, so callers (diffstat, cover, range-diff) can
-read the trees before it goes away.
+fallback (where a file the base moved went: ``apply.renames``), and the
+verdicts.  The trees live in ``apply.trees.Trees``: the files a series
+touches are read in one ``cat-file --batch`` (the blobs, and the trees of
+just the directories on their paths, never the whole tree), and the new
+blobs and trees are written at the end in one ``fast-import`` and one
+``mktree --batch``.  Call it inside ``GitRepo.scratch()``: what it writes
+lands in the scratch object directory and lives as long as it does, so
+callers (diffstat, cover, range-diff) can read the trees before it goes
+away.
 
 The verdicts are ``git am``'s: a patch that ``git apply`` takes is clean or
 offset; one only ``git am -3`` takes (a three-way merge from the pre-image
@@ -33,7 +34,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from patchtool.apply.trees import EMPTY_TREE, TREE_MODE, Entry, PathConflict, Trees, ancestors, blob_id
+from patchtool.apply.renames import renamed_in_base
+from patchtool.apply.trees import TREE_MODE, Entry, PathConflict, Trees, blob_id
 from patchtool.diffparse import may_create
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
@@ -203,6 +205,7 @@ class _Outcome:
 class _Applier:
     def __init__(self, trees: Trees):
         self.trees = trees
+        self.base_tree = trees.root  # ``trees.root`` follows the edits, in memory only
 
     # -- the plain apply (git apply) ---------------------------------------------------
 
@@ -334,7 +337,7 @@ class _Applier:
         theirs = self.plain(sections, lookup=fake.get, read=self.trees.blob)
         if theirs.problems:
             return None, "3-way merge impossible: the patch does not apply to the blobs its index lines name"
-        moved = self._renamed_in_base(fake)
+        moved = renamed_in_base(self.trees, self.base_tree, fake)
         # Pair each changed path with its pre-image (a rename's new path with its old one).
         pairs: list[tuple[str | None, str | None]] = []
         for sec in sections:
@@ -368,42 +371,6 @@ class _Applier:
                     return None, f"{new_path}: 3-way merge conflict: renamed by the patch onto an existing file"
             changes[where] = merged
         return changes, ""
-
-    def _renamed_in_base(self, fake: dict[str, Entry]) -> dict[str, str]:
-        """Pre-image paths the current tree no longer has, and the name it holds each under.
-
-        git's rename search, between the pre-image files and only the candidates for where they
-        went: the files beside each (in its folder, or the nearest one above that the base still
-        has) that the base's store holds.  Never the whole tree: a large tree costs what the
-        series costs, and a blob missing elsewhere (a partial clone) does not matter.
-        """
-        gone = [p for p in fake if self.trees.get(p) is None]
-        if not gone:
-            return {}
-        candidates: dict[str, Entry] = {}
-        for path in gone:
-            folder = next((a for a in reversed(["", *ancestors(path)]) if self.trees.get_dir(a) is not None), "")
-            for name, entry in (self.trees.get_dir(folder) or {}).items():
-                where = "/".join(filter(None, (folder, name.decode("utf-8", "surrogateescape"))))
-                if _type(entry[0]) == _REGULAR and where not in fake:  # files and symlinks: not folders
-                    candidates[where] = entry
-        ours = self.trees.new_blobs  # what earlier patches of the series made
-        present = self.trees.store.object_ids(oid for _, oid in candidates.values() if oid not in ours)
-        candidates = {p: e for p, e in candidates.items() if e[1] in present or e[1] in ours}
-        if not candidates:
-            return {}
-        # git's similarity wants both sides in the store: two small trees of just these files.
-        sides = []
-        for files in ({p: fake[p] for p in gone}, candidates):
-            side = Trees(self.trees.store, EMPTY_TREE)
-            side.dirs[""] = {}
-            for path, entry in files.items():
-                side.set(path, entry)
-            sides.append(side.flush())
-            side.write()
-        self.trees.write()  # the pre-image blobs the index lines named, when only we hold them
-        renames = self.trees.store.find_renames(*sides)
-        return {p: renames[p] for p in gone if p in renames}
 
     def _merge3(self, path: str, o: Entry | None, a: Entry | None, t: Entry | None) -> Entry | str | None:
         if o == t:
@@ -440,9 +407,6 @@ class _Applier:
 
 def _type(mode: str) -> int:
     return int(mode, 8) & 0o170000
-
-
-_REGULAR = _type("100644")
 
 
 def _text(line: bytes) -> str:
