@@ -8,6 +8,8 @@ Each line prints the median of ``--repeat`` runs of each way, measured in
 the same run (check and diffstat: the two ways in turn, so a VM whose speed
 drifts slows both alike), and the ratio:
 
+* the floor: ``python -c pass``, ``python -c "import typer"`` and
+  ``patchtool check --help``, what every command pays before its work.
 * ``check``: ``patchtool check SERIES --base v6.1`` against a temporary index
   (``read-tree``, ``git apply --cached`` per patch, ``write-tree``: what a
   script does without a worktree); target <= 0.10 s and >= 5x.
@@ -96,6 +98,13 @@ def main() -> int:
         _run([pt, command, "--help"])
     files = _run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", "v6.1"]).count("\n")
     print(f"repository {git_dir}: {files} files; {os.cpu_count()} cores; median of {args.repeat}")
+    # What every command pays before it does anything, on this machine, in this run: the interpreter, and
+    # the CLI library the commands are written in (typer, its click).
+    floors = medians([lambda: _run([sys.executable, "-c", "pass"]),
+                      lambda: _run([sys.executable, "-c", "import typer"]),
+                      lambda: _run([pt, "check", "--help"])], args.repeat)
+    print(f"{'the floor':<34} python {floors[0]:.3f} s, python -c 'import typer' {floors[1]:.3f} s, "
+          f"patchtool check --help {floors[2]:.3f} s", flush=True)
 
     want = _run(["git", "--git-dir", str(git_dir), "rev-parse", f"{branch}^{{tree}}"]).strip()
     assert temp_index(git_dir, "v6.1", mails) == want

@@ -83,7 +83,7 @@ def test_a_missing_unrelated_blob_changes_nothing(repo: Repo, tmp_path: Path) ->
     assert _verdicts(damaged.path, "v1.0", patches) == _verdicts(repo.path, "v1.0", patches)
 
 
-def test_a_base_without_the_file_is_a_conflict_without_reading_the_tree(repo: Repo, tmp_path: Path) -> None:
+def test_a_base_without_the_file_is_a_conflict_whatever_blobs_it_lacks(repo: Repo, tmp_path: Path) -> None:
     """A base older than the file the series changes: git am -3 finds no rename and stops."""
     repo.write("README", "hello\n")
     repo.write("lib/big.c", BODY.replace("line_", "big_"))
