@@ -395,23 +395,6 @@ def _traditional_change(text: str, header: int, pv: _PValue, source: str, line: 
     )
 
 
-def may_create(change: FileChange) -> bool:
-    """Whether git apply creates the file when it is missing though the patch does not say so.
-
-    A traditional section whose only hunk has no old lines (``@@ -0,0 +1,3 @@``
-    under ``--- a/x``) is a creation or an addition to an empty file: git
-    decides by whether the file exists (check_preimage).
-    """
-    return (change.kind is ChangeKind.MODIFY and len(change.hunks) == 1 and change.hunks[0].old_len == 0
-            and not is_git_section(change))
-
-
-def is_git_section(change: FileChange) -> bool:
-    """Whether the section has git's ``diff --git`` header (else: quilt, diff -u and the like)."""
-    head = change.text.split("\n@@", 1)[0]
-    return head.startswith("diff --git ") or "\ndiff --git " in head
-
-
 def diff_start(text: str) -> int | None:
     """Where the diff of a mail body starts (its first file header, with the preamble lines
     quilt or diff put before it), None when the body holds none."""

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 
 from patchtool.apply.renames import renamed_in_base
 from patchtool.apply.trees import TREE_MODE, Entry, PathConflict, Trees, blob_id
-from patchtool.diffparse import may_create
 from patchtool.errors import BadInput
 from patchtool.gitrepo import GitRepo
 from patchtool.hunkapply import (
@@ -231,8 +230,8 @@ class _Applier:
 
     def _one(self, sec: _Section, fc: FileChange, current: Callable[[str], Entry | None],
              original: Callable[[str], Entry | None], read: Callable[[str], bytes], out: _Outcome) -> None:
-        # A quilt/diff -u section may create the file without saying so (diffparse.may_create).
-        if fc.kind is ChangeKind.ADD or (may_create(fc) and current(fc.old_path or "") is None):
+        # A quilt/diff -u section may create the file without saying so (``_may_create``).
+        if fc.kind is ChangeKind.ADD or (_may_create(fc) and current(fc.old_path or "") is None):
             path = fc.new_path or ""
             if current(path) is not None:
                 raise _Refused(f"{path}: already exists in the base")
@@ -403,6 +402,23 @@ class _Applier:
         if merged is None:
             return f"{path}: 3-way merge conflict: the patch and the base change the same lines"
         return (mode, self.trees.add_blob(merged))
+
+
+def _may_create(change: FileChange) -> bool:
+    """Whether git apply creates the file when it is missing though the patch does not say so.
+
+    A traditional section whose only hunk has no old lines (``@@ -0,0 +1,3 @@``
+    under ``--- a/x``) is a creation or an addition to an empty file: git
+    decides by whether the file exists (check_preimage).
+    """
+    return (change.kind is ChangeKind.MODIFY and len(change.hunks) == 1 and change.hunks[0].old_len == 0
+            and not _is_git_section(change))
+
+
+def _is_git_section(change: FileChange) -> bool:
+    """Whether the section has git's ``diff --git`` header (else: quilt, diff -u and the like)."""
+    head = change.text.split("\n@@", 1)[0]
+    return head.startswith("diff --git ") or "\ndiff --git " in head
 
 
 def _type(mode: str) -> int:
