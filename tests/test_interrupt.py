@@ -307,6 +307,36 @@ def test_ctrl_c_stops_lints_checkpatch_at_once(slow_lint: tuple[Path, Path], tmp
     assert out == ""
 
 
+def test_a_ctrl_c_in_the_wait_for_a_background_check_still_waits_for_its_cleanup() -> None:
+    # CPython 3.11's Thread.join marks a running thread stopped when a KeyboardInterrupt cuts its wait
+    # short (threading.py, bpo-45274's recovery): a join after it returns at once.  lint's stop() must still
+    # wait until the work has ended (its perls killed, its temporary folder removed).
+    import _thread
+    import threading
+
+    from patchtool.lint.background import Background
+
+    release, log = threading.Event(), []
+
+    def work(counted: object) -> list[int]:
+        try:
+            release.wait(10)
+            return []
+        finally:
+            time.sleep(0.2)  # the cleanup: what stop() must wait for
+            log.append("cleaned up")
+
+    interrupter = threading.Timer(0.2, _thread.interrupt_main)
+    background = Background(work, name="slow")
+    interrupter.start()
+    with pytest.raises(KeyboardInterrupt):
+        background.wait()
+    release.set()
+    background.stop()
+    log.append("stopped")
+    assert log == ["cleaned up", "stopped"]
+
+
 # -- the sweep: what a SIGKILLed run left is removed by the next run -------------------------------------
 
 HOLDER = """

@@ -6,6 +6,11 @@ count ``counted`` was told as it grows, from the waiting thread, so a
 progress line names stages in the catalogue's order), and raises what the
 work raised; ``stop()`` kills the perls (and refuses new ones) and waits:
 lint is unwinding from a Ctrl-C or an error.
+
+The end is an Event the thread sets last, not ``Thread.join``: on 3.11 a
+Ctrl-C that cuts a join short marks the thread stopped while it runs
+(``threading``'s bpo-45274 recovery), and a later join returns at once, so
+lint exited while checkpatch's thread still held its temporary folder.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ class Background(Generic[T]):
         self._lock = threading.Lock()
         self._found: list[T] = []
         self._error: BaseException | None = None
+        self._ended = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
         self._thread.start()
 
@@ -38,18 +44,20 @@ class Background(Generic[T]):
             self._found = list(work(counted))
         except BaseException as exc:  # handed to the thread that waits
             self._error = exc
+        finally:
+            self._ended.set()
 
     def wait(self, on_done: Callable[[int], None] | None = None) -> list[T]:
         """Its findings once it ends, ``on_done(k)`` as more is done; what it raised, raised."""
         seen = 0
         while True:
-            self._thread.join(0.05)
+            ended = self._ended.wait(0.05)
             with self._lock:
                 done = self._done
             if done > seen and on_done is not None:
                 on_done(done - seen)
             seen = done
-            if not self._thread.is_alive():
+            if ended:
                 break
         if self._error is not None:
             raise self._error
@@ -58,4 +66,4 @@ class Background(Generic[T]):
     def stop(self) -> None:
         """Kill its perls (and refuse new ones) and wait for the thread: lint is unwinding."""
         with interrupts_held(), children_stopped():
-            self._thread.join()
+            self._ended.wait()
