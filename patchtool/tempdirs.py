@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-KINDS = ("objects", "fp", "checkpatch", "merge", "marks", "sizes")
+KINDS = ("objects", "fp", "checkpatch", "merge", "marks", "sizes")  # "marks": fast-import's, once; swept
 _NAME = re.compile(rf"^patchtool-(?:{'|'.join(KINDS)})-(\d+)-")
 # A folder whose lock is free while its pid lives is being made right now, or
 # names a reused pid; past this many seconds, the latter.

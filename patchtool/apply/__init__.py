@@ -8,8 +8,8 @@ fallback (where a file the base moved went: ``apply.renames``), and the
 verdicts.  The trees live in ``apply.trees.Trees``: the files a series
 touches are read in one ``cat-file --batch`` (the blobs, and the trees of
 just the directories on their paths, never the whole tree), and the new
-blobs and trees are written at the end in one ``fast-import`` and one
-``mktree --batch``.  Call it inside ``GitRepo.scratch()``: what it writes
+blobs and trees are written at the end as one pack (``write=True``, or
+``ApplyResult.write()`` when a later step reads them).  Call it inside ``GitRepo.scratch()``: what it writes
 lands in the scratch object directory and lives as long as it does, so
 callers (diffstat, cover, range-diff) can read the trees before it goes
 away.

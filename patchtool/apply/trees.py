@@ -2,8 +2,8 @@
 
 This module owns reading the directories a series needs from git's object
 store (never the whole tree), changing entries, hashing the changed trees
-(git's tree format and order) and writing the new blobs and trees in bulk
-(one ``fast-import`` stream for blobs, one ``mktree --batch`` for trees).
+(git's tree format and order) and writing the new blobs and trees in bulk,
+as one pack into the scratch store (``GitRepo.write_objects``).
 The applier (``apply/__init__.py``) decides what changes; this only keeps the trees.
 """
 
@@ -58,13 +58,13 @@ class Trees:
         self.blobs: dict[str, bytes] = {}
         self.dirty: set[str] = set()
         self.new_blobs: dict[str, bytes] = {}
-        self.new_trees: dict[str, bytes] = {}  # id -> its mktree records
+        self.new_trees: dict[str, bytes] = {}  # id -> its body
         self.written: set[str] = set()
         # A directory's names in git's order, kept while only ids change (the usual
-        # edit), and each entry's bytes in a tree object and in mktree's input:
+        # edit), and each entry's bytes in a tree object:
         # a 200-patch series rehashes the same big directories again and again.
         self._order: dict[str, list[bytes]] = {}
-        self._records: dict[tuple[bytes, str, str], tuple[bytes, bytes]] = {}
+        self._records: dict[tuple[bytes, str, str], bytes] = {}
 
     @classmethod
     def load(cls, store: GitRepo, base: str, paths: set[str]) -> tuple[str, Trees]:
@@ -215,33 +215,22 @@ class Trees:
         if order is None:
             order = self._order[d] = sorted(entries, key=lambda n: _sort_key(n, entries[n][0]))
         body = bytearray()
-        records = bytearray()
         cache = self._records
         for name in order:
             mode, oid = entries[name]
             rec = cache.get((name, mode, oid))
             if rec is None:
-                rec = cache[(name, mode, oid)] = (
-                    mode.encode() + b" " + name + b"\x00" + bytes.fromhex(oid),
-                    GitRepo.mktree_record(mode, oid, name),
-                )
-            body += rec[0]
-            records += rec[1]
+                rec = cache[(name, mode, oid)] = GitRepo.tree_entry(mode, oid, name)
+            body += rec
         oid = hashlib.sha1(b"tree %d\x00" % len(body) + body).hexdigest()
         if oid not in self.new_trees:
-            self.new_trees[oid] = bytes(records)
+            self.new_trees[oid] = bytes(body)
         return oid
 
     def write(self) -> None:
-        """Write the new blobs and trees not written yet (into the scratch store) and check
-        git agrees on their ids."""
-        blobs = [(oid, data) for oid, data in self.new_blobs.items() if oid not in self.written]
-        written = self.store.write_blobs_stream([data for _, data in blobs])
-        if written != [oid for oid, _ in blobs]:
-            raise RuntimeError("git hashed a blob differently from patchtool")
-        self.written.update(written)
-        # new_trees is in creation order: every subtree was hashed before the trees holding it.
-        trees = [(oid, recs) for oid, recs in self.new_trees.items() if oid not in self.written]
-        self.written.update(oid for oid, _ in trees)
-        if self.store.write_trees(recs for _, recs in trees) != [oid for oid, _ in trees]:
-            raise RuntimeError("git mktree wrote a tree different from patchtool's")
+        """Write the new blobs and trees not written yet into the scratch store, as one pack."""
+        objects = [*(("blob", oid, data) for oid, data in self.new_blobs.items() if oid not in self.written),
+                   *(("tree", oid, body) for oid, body in self.new_trees.items() if oid not in self.written)]
+        if self.store.write_objects([(kind, body) for kind, _, body in objects]) != [oid for _, oid, _ in objects]:
+            raise RuntimeError("an object's id is not the one patchtool computed for it")
+        self.written.update(oid for _, oid, _ in objects)
