@@ -102,7 +102,7 @@ def _write_one_pack(folder: Path, chunk: list[tuple[str, bytes]]) -> None:
     index += hashlib.sha1(index).digest()
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"pack-{pack[-20:].hex()}"
-    for suffix, data in ((".pack", bytes(pack)), (".idx", index)):  # git finds a pack by its index
+    for suffix, data in ((".pack", pack), (".idx", index)):  # git finds a pack by its index
         tmp = folder / f"tmp_{os.getpid()}{suffix}"
         tmp.write_bytes(data)
         os.replace(tmp, stem.with_suffix(suffix))
