@@ -17,6 +17,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from patchtool.apply import apply_series
 from patchtool.gitrepo import GitRepo
 from patchtool.model import Patch
@@ -126,3 +128,33 @@ def test_files_like_lists_what_ls_tree_lists(repo: Repo) -> None:
                         (set(), set())):
         assert store.files_like("HEAD^{tree}", names, oids) == want(names, oids)
     assert set(store.files_like("HEAD^{tree}", {"a.c"}, set())) == {"a.c", "lib/a.c", "lib/deep/er/a.c"}
+
+
+def test_a_series_looking_for_moved_files_lists_the_base_once(repo: Repo, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a.c", "b.c", "c.c"):
+        repo.write(name, BODY.replace("line_", name[0] + "_"))
+    repo.commit("base")
+    repo.git("tag", "v1.0")
+    repo.git("checkout", "-q", "-b", "topic")
+    for name in ("a.c", "b.c", "c.c"):
+        repo.write(name, BODY.replace("line_", name[0] + "_").replace("return 5;", "return 50;"))
+        repo.commit(f"{name}: five is fifty")
+    mails = format_patches(repo, "v1.0..topic", tmp_path / "mails")
+    repo.git("checkout", "-q", "master")
+    (repo.path / "moved").mkdir()
+    for name in ("a.c", "b.c", "c.c"):
+        repo.git("mv", name, f"moved/{name}")
+    repo.commit("move them all")
+    repo.git("tag", "v2.0")
+    listed = []
+    real = GitRepo.run
+
+    def run(self: GitRepo, *args: str, **kw: object) -> bytes:
+        if args[:1] == ("ls-tree",):
+            listed.append(args)
+        return real(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(GitRepo, "run", run)
+    assert check_against_git(repo, "v2.0", mails, tmp_path / "wt") == ["3way", "3way", "3way"]
+    assert len(listed) == 1

@@ -19,6 +19,7 @@ import hashlib
 import os
 import struct
 import subprocess
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -103,7 +104,7 @@ def _write_one_pack(folder: Path, chunk: list[tuple[str, bytes]]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"pack-{pack[-20:].hex()}"
     for suffix, data in ((".pack", pack), (".idx", index)):  # git finds a pack by its index
-        tmp = folder / f"tmp_{os.getpid()}{suffix}"
+        tmp = folder / f"tmp_{os.getpid()}_{threading.get_ident()}{suffix}"
         tmp.write_bytes(data)
         os.replace(tmp, stem.with_suffix(suffix))
 
@@ -119,6 +120,7 @@ class GitRepo(History, Config):
         self.origin_work_tree = work_tree
         self._env_extra: dict[str, str] = {}
         self._objects = objects  # asked of git once when not given (``objects_dir``)
+        self._listing: tuple[str, bytes] | None = None  # the last tree ``files_like`` listed, and its listing
 
     # -- opening ---------------------------------------------------------
 
@@ -277,10 +279,17 @@ class GitRepo(History, Config):
 
     def files_like(self, treeish: str, names: set[str], oids: set[str]) -> dict[str, tuple[str, str]]:
         """path -> (mode, id) of the files (not trees or submodules) anywhere in ``treeish`` whose name
-        is one of ``names`` or whose blob is one of ``oids``: one ``ls-tree -r``, nothing read but trees."""
+        is one of ``names`` or whose blob is one of ``oids``: one ``ls-tree -r``, nothing read but trees.
+        The last tree id listed is kept, so a series whose every patch looks for moved files in the
+        same base lists it once."""
         if not names and not oids:
             return {}
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", treeish)  # "mode type id<TAB>path<NUL>" each
+        if self._listing is not None and self._listing[0] == treeish:
+            out = self._listing[1]
+        else:
+            out = self.run("ls-tree", "-r", "-z", "--full-tree", treeish)  # "mode type id<TAB>path<NUL>" each
+            if len(treeish) == 40:  # an id, not a name that could move
+                self._listing = (treeish, out)
         wanted = {n.encode("utf-8", "surrogateescape") for n in names}
         needles = [*(sep + n + b"\x00" for n in wanted for sep in (b"/", b"\t")), *(f" {o}\t".encode() for o in oids)]
         found: dict[str, tuple[str, str]] = {}
