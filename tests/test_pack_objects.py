@@ -1,4 +1,4 @@
-"""The packs patchtool writes itself (``GitRepo.write_objects``, ``gitrepo.write_pack``) are git's.
+"""The packs patchtool writes itself (``GitRepo.write_objects``, ``gitrepo.pack``) are git's.
 
 The oracles, all git: ``git index-pack`` rebuilds each pack's index from the
 pack alone, byte for byte the index written beside it; ``git verify-pack``
@@ -18,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patchtool import gitrepo
-from patchtool.gitrepo import GitRepo
+from patchtool.gitrepo import GitRepo, pack
 from tests.conftest import Repo
 
 _MODES = ["100644", "100755", "120000", "40000", "160000"]
@@ -46,13 +45,13 @@ def _objects(repo: Repo) -> list[str]:
     return sorted(str(p.relative_to(repo.path)) for p in (repo.path / ".git" / "objects").rglob("*"))
 
 
-@pytest.mark.parametrize("limit", [gitrepo.PACK_LIMIT, 3000])  # 3000: many packs, each closed when full
+@pytest.mark.parametrize("limit", [pack.PACK_LIMIT, 3000])  # 3000: many packs, each closed when full
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(blobs=st.lists(_BODIES, min_size=1, max_size=6), names=st.lists(_NAMES, min_size=1, max_size=6, unique=True),
        modes=st.lists(st.sampled_from(_MODES), min_size=6, max_size=6))
 def test_written_packs_are_gits(repo: Repo, monkeypatch: pytest.MonkeyPatch, limit: int, blobs: list[bytes],
                                 names: list[bytes], modes: list[str]) -> None:
-    monkeypatch.setattr(gitrepo, "PACK_LIMIT", limit)
+    monkeypatch.setattr(pack, "PACK_LIMIT", limit)
     if not (repo.path / "README").exists():
         repo.write("README", "hello\n")
         repo.commit("base")
@@ -74,11 +73,11 @@ def test_written_packs_are_gits(repo: Repo, monkeypatch: pytest.MonkeyPatch, lim
         _git(repo, store, "fsck", "--strict", "--no-dangling", "--no-progress")
         packs = sorted((Path(store._env_extra["GIT_OBJECT_DIRECTORY"]) / "pack").glob("pack-*.pack"))
         assert packs and len(packs) >= (2 if limit == 3000 and sum(map(len, blobs)) > 6000 else 1)
-        for pack in packs:
-            _git(repo, store, "verify-pack", str(pack.with_suffix(".idx")))
-            again = pack.with_name("again.idx")
-            _git(repo, store, "index-pack", "-o", str(again), str(pack))
-            assert again.read_bytes() == pack.with_suffix(".idx").read_bytes()
+        for written_pack in packs:
+            _git(repo, store, "verify-pack", str(written_pack.with_suffix(".idx")))
+            again = written_pack.with_name("again.idx")
+            _git(repo, store, "index-pack", "-o", str(again), str(written_pack))
+            assert again.read_bytes() == written_pack.with_suffix(".idx").read_bytes()
             again.unlink()
-            assert pack.stat().st_size <= max(limit, max(map(len, blobs)) + 100)
+            assert written_pack.stat().st_size <= max(limit, max(map(len, blobs)) + 100)
     assert _objects(repo) == before
