@@ -337,6 +337,30 @@ def test_a_ctrl_c_in_the_wait_for_a_background_check_still_waits_for_its_cleanup
     assert log == ["cleaned up", "stopped"]
 
 
+def test_a_git_process_is_let_go_where_a_ctrl_c_waits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Popen.__del__ is Python code: a Ctrl-C landing in it raised the CLI's KeyboardInterrupt inside a
+    # finalizer, which Python prints as "Exception ignored ... Traceback" (seen once in CI, a check matrix
+    # interrupted).  Every Popen of a git call must be finalized while SIGINT is held.
+    import signal
+
+    from patchtool.gitrepo import GitRepo, core
+
+    handlers = []
+
+    class Recorded(subprocess.Popen):  # type: ignore[type-arg]
+        def __del__(self) -> None:
+            handlers.append(signal.getsignal(signal.SIGINT))
+            super().__del__()
+
+    subprocess.run(["git", "init", "-q", str(tmp_path / "r")], check=True)
+    repo = GitRepo.open(tmp_path / "r")
+    cli_handler = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr(core.subprocess, "Popen", Recorded)
+    repo.run("rev-parse", "--git-dir")
+    repo.run_status("rev-parse", "--verify", "--quiet", "nothing")
+    assert len(handlers) == 2 and all(h is not cli_handler for h in handlers), handlers
+
+
 # -- the sweep: what a SIGKILLed run left is removed by the next run -------------------------------------
 
 HOLDER = """

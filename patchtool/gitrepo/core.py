@@ -116,9 +116,14 @@ def _run_process(argv: Sequence[str], *, input: bytes | None = None, env: Mappin
         raise
     finally:
         if proc is not None:
-            with _children.lock:
-                _children.live.pop(proc, None)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+            # The Popen is let go where a Ctrl-C waits: its ``__del__`` is Python code, and the CLI's
+            # KeyboardInterrupt raised inside a finalizer is "ignored", printed as a traceback.
+            with interrupts_held():
+                with _children.lock:
+                    _children.live.pop(proc, None)
+                args, code = proc.args, proc.returncode
+                del proc
+    return subprocess.CompletedProcess(args, code, out, err)
 
 
 @contextlib.contextmanager
